@@ -1,0 +1,73 @@
+# Vana: build the kernel (build/vana.elf) and the user programs, boot them
+# under QEMU, and run every test. `make help` lists the targets.
+
+CC := clang
+LD := ld.lld
+NASM := nasm
+QEMU := qemu-system-i386
+OBJCOPY := llvm-objcopy-14
+
+# The kernel and user programs are freestanding i386 code. No SSE/x87:
+# the kernel does not save FPU state across task switches, so it turns the
+# FPU off (CR0.EM) and neither side may use it.
+CROSS_CFLAGS := --target=i686-unknown-none-elf -std=c11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -fno-pic -fno-stack-protector -fno-omit-frame-pointer \
+	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -MMD -MP
+KERNEL_CFLAGS := $(CROSS_CFLAGS) -Isrc -I.
+RUNTIME_LIB := $(shell $(CC) --target=i686-linux-gnu -rtlib=compiler-rt -print-libgcc-file-name)
+
+KERNEL_C := $(shell find src -name '*.c') $(wildcard tests/kernel/*.c)
+KERNEL_ASM := src/boot/boot.asm $(filter-out src/boot/boot.asm,$(shell find src -name '*.asm'))
+KERNEL_OBJ := $(KERNEL_C:%.c=build/kernel/%.o) $(KERNEL_ASM:%.asm=build/kernel/%.asm.o)
+KERNEL := build/vana.elf
+
+QEMU_FLAGS := -m 128 -display none -serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+.PHONY: all kernel user run debug test deps clean help
+all: kernel user
+
+help:
+	@echo "make run     boot Vana with the demonstration programs (quit QEMU with Ctrl-A X)"
+	@echo "make test    run every test: hosted, fuzz (short), in-kernel, user programs"
+	@echo "make debug   boot halted, with gdb attached to QEMU's gdb stub"
+	@echo "make fuzz    run the fuzzers for FUZZ_SECONDS (default 60)"
+	@echo "make bench   benchmarks: instruction counts against the seed and glibc"
+
+deps:
+	@scripts/install-deps.sh
+
+kernel: $(KERNEL)
+
+$(KERNEL): $(KERNEL_OBJ) src/boot/linker.ld
+	$(LD) -m elf_i386 -nostdlib -T src/boot/linker.ld -o $@ $(KERNEL_OBJ) $(RUNTIME_LIB)
+
+build/kernel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+build/kernel/%.asm.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf32 -g -F dwarf $< -o $@
+
+include user/user.mk
+-include tests/hosted/hosted.mk
+
+DEMO_MODULES := $(DEMO_PROGRAMS:%=build/user/%)
+
+run: deps all
+	@echo "Booting Vana; quit with Ctrl-A X."
+	cd build/user && $(QEMU) $(QEMU_FLAGS) -kernel ../vana.elf -append "$(RUN_CMDLINE)" \
+		-initrd "$(DEMO_INITRD)"
+
+debug: deps all
+	@echo "QEMU waits for gdb on :1234; gdb loads the symbols from build/vana.elf."
+	cd build/user && $(QEMU) $(QEMU_FLAGS) -s -S -kernel ../vana.elf -initrd "$(DEMO_INITRD)" & \
+		gdb -q -x scripts/vana.gdb; kill %1 2>/dev/null || true
+
+test: deps all
+	@tests/run.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Install the Debian packages Vana needs, if any is missing. Runs as root
+# (apt-get) or through sudo; does nothing when everything is there.
+set -euo pipefail
+
+packages=(clang lld llvm nasm qemu-system-x86 libcmocka-dev valgrind make gdb)
+commands=(clang ld.lld llvm-objcopy-14 nasm qemu-system-i386 "" valgrind make gdb)
+
+missing=()
+for i in "${!packages[@]}"; do
+    if [ -n "${commands[$i]}" ]; then
+        command -v "${commands[$i]}" >/dev/null 2>&1 || missing+=("${packages[$i]}")
+    else
+        dpkg -s "${packages[$i]}" >/dev/null 2>&1 || missing+=("${packages[$i]}")
+    fi
+done
+# The compiler runtime for i386 (64-bit division) and for the sanitizers and libFuzzer.
+compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.builtins-i386.a" >/dev/null || missing+=(libclang-rt-dev)
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,184 @@
+/*
+ * kernel_main: from the boot loader's hand-off to the first user process.
+ *
+ * Order matters here. The console comes first so every later step can say
+ * what went wrong. The multiboot information is copied out before
+ * kheap_init, because QEMU leaves it inside the heap table's range. Paging
+ * needs the heap (its tables come from it). Processes need paging.
+ */
+#include "kernel.h"
+#include "boot/bootinfo.h"
+#include "config.h"
+#include "console/console.h"
+#include "cpu/gdt.h"
+#include "cpu/idt.h"
+#include "cpu/io.h"
+#include "cpu/pic.h"
+#include "cpu/pit.h"
+#include "memory/heap/kheap.h"
+#include "memory/paging/paging.h"
+#include "task/process.h"
+#include "tests/kernel/ktest.h"
+
+#include <stdarg.h>
+
+/* QEMU's isa-debug-exit device: writing v makes QEMU exit with status (v << 1) | 1. */
+#define QEMU_DEBUG_EXIT_PORT 0xF4
+#define QEMU_EXIT_SUCCESS 0
+#define QEMU_EXIT_FAILURE 1
+
+#define CR0_MONITOR_COPROCESSOR 0x2
+#define CR0_EMULATION 0x4
+
+static struct paging_4gb_chunk* kernel_chunk;
+
+struct paging_4gb_chunk* kernel_paging_chunk(void)
+{
+    return kernel_chunk;
+}
+
+/*
+ * kernel_poweroff - stop the machine. With "poweroff" (or "ktest") on the
+ * command line, leave QEMU through isa-debug-exit with an exit status that
+ * says whether all went well; otherwise, or on a machine without that
+ * device, halt.
+ */
+void kernel_poweroff(bool success)
+{
+    if (boot_option("poweroff") || boot_option("ktest"))
+        outl(QEMU_DEBUG_EXIT_PORT, success ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
+    cpu_halt_forever();
+}
+
+void panic(const char* fmt, ...)
+{
+    va_list args;
+    __asm__ volatile("cli");
+    kprintf("\nvana: panic: ");
+    va_start(args, fmt);
+    vkprintf(fmt, args);
+    va_end(args);
+    kprintf("\n");
+    kernel_poweroff(false);
+    __builtin_unreachable();
+}
+
+static void kernel_print_memory_map(void)
+{
+    const struct boot_info* boot = boot_info_get();
+    kprintf("vana: memory map (%zu regions):\n", boot->region_count);
+    for (size_t i = 0; i < boot->region_count; i++) {
+        const struct boot_memory_region* r = &boot->regions[i];
+        kprintf("  %08x%08x-%08x%08x %s\n", (unsigned)(r->start >> 32), (unsigned)r->start,
+                (unsigned)((r->start + r->length - 1) >> 32), (unsigned)(r->start + r->length - 1),
+                r->type == 1 ? "usable" : "reserved");
+    }
+}
+
+/*
+ * CR0.EM makes every x87 instruction fault (#NM), and with CR4.OSFXSR
+ * left clear every SSE instruction faults (#UD). Vana does not save FPU
+ * state across task switches, so a program that used it would corrupt
+ * another's; this way it is killed instead (Intel SDM vol. 3A, 2.5, 13.1).
+ */
+static void kernel_fpu_off(void)
+{
+    uint32_t cr0;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 = (cr0 | CR0_EMULATION) & ~CR0_MONITOR_COPROCESSOR;
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+}
+
+static void kernel_paging_init(void)
+{
+    kernel_chunk = paging_new_4gb(PAGING_IS_PRESENT | PAGING_IS_WRITEABLE);
+    if (!kernel_chunk)
+        panic("paging: no memory for the kernel directory");
+    /* Page 0 not present: a NULL dereference faults instead of reading the real-mode IVT. */
+    if (paging_unmap(kernel_chunk, 0) < 0)
+        panic("paging: cannot unmap page 0");
+    paging_switch(kernel_chunk);
+    enable_paging();
+    kprintf("vana: paging on: kernel directory at %p identity-maps 4 GiB (%u page tables), page 0 not present\n",
+            (void*)kernel_chunk->directory_entry, (unsigned)paging_owned_tables(kernel_chunk));
+}
+
+static void kernel_heap_demo(void)
+{
+    struct heap* heap = kheap_get();
+    void* a = kmalloc(100);
+    void* b = kzalloc(3 * VANA_HEAP_BLOCK_SIZE);
+    void* c = kmalloc(VANA_HEAP_BLOCK_SIZE + 1);
+    kprintf("vana: heap demo: kmalloc(100) = %p, kzalloc(12288) = %p, kmalloc(4097) = %p; %zu blocks in use\n",
+            a, b, c, heap_blocks_in_use(heap));
+    kfree(b);
+    void* d = kmalloc(2 * VANA_HEAP_BLOCK_SIZE);
+    kprintf("vana: heap demo: after kfree(%p), kmalloc(8192) = %p (leftmost fit reuses the hole)\n", b, d);
+    kfree(a);
+    kfree(c);
+    kfree(d);
+    kprintf("vana: heap demo: all freed; %zu blocks in use\n", heap_blocks_in_use(heap));
+}
+
+static void kernel_print_heap_usage(void)
+{
+    struct heap* heap = kheap_get();
+    kprintf("vana: kernel heap %zu of %zu blocks in use\n", heap_blocks_in_use(heap), heap->table->total);
+}
+
+static void kernel_start_processes(void)
+{
+    const struct boot_info* boot = boot_info_get();
+    struct process* process;
+
+    kernel_print_heap_usage();
+    for (size_t i = 0; i < boot->module_count; i++) {
+        const struct boot_module* m = &boot->modules[i];
+        if (process_load(m->string, m->data, m->size, &process) == 0) {
+            kprintf("vana: started process %d (%s)\n", process->pid, process->name);
+            task_ready(&process->task);
+        }
+    }
+    task_run_scheduler();
+    kprintf("vana: all processes have ended\n");
+    kernel_print_heap_usage();
+}
+
+void kernel_main(unsigned int magic, unsigned int multiboot_info_address)
+{
+    console_init();
+    kprintf("Vana: a small x86 kernel around a readable memory manager\n");
+    if (boot_info_capture(magic, multiboot_info_address) < 0) {
+        kprintf("vana: not started by a multiboot loader (magic 0x%x); halted\n", magic);
+        cpu_halt_forever();
+    }
+    kprintf("vana: command line \"%s\"\n", boot_info_get()->cmdline);
+    gdt_init();
+    idt_init();
+    pic_init();
+    kernel_fpu_off();
+    kernel_print_memory_map();
+
+    kheap_init();
+    kprintf("vana: kernel heap 0x%08x-0x%08x (%u blocks of %u bytes), table at 0x%08x-0x%08x\n",
+            VANA_HEAP_ADDRESS, VANA_HEAP_ADDRESS + VANA_HEAP_SIZE_BYTES, VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE,
+            VANA_HEAP_BLOCK_SIZE, VANA_HEAP_TABLE_ADDRESS,
+            VANA_HEAP_TABLE_ADDRESS + VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE);
+    if (boot_modules_move_to_heap() < 0)
+        kprintf("vana: some modules did not fit in the heap\n");
+    kprintf("vana: %zu modules\n", boot_info_get()->module_count);
+
+    kernel_paging_init();
+    pit_init(VANA_TIMER_HZ);
+    kernel_heap_demo();
+
+    if (boot_option("ktest"))
+        kernel_poweroff(ktest_run_all() == 0);
+
+    kernel_start_processes();
+    if (boot_option("poweroff"))
+        kernel_poweroff(task_all_succeeded());
+    kprintf("vana: idle (no processes left)\n");
+    for (;;)
+        __asm__ volatile("sti; hlt");
+}

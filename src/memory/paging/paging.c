@@ -1,0 +1,349 @@
+/*
+ * Two-level x86 paging without PAE (docs/memory.md, "Paging").
+ *
+ * A directory of 1024 entries each points to a page table of 1024 entries,
+ * each of which maps one 4 KiB page: bits 31-22 of a virtual address pick
+ * the directory entry, bits 21-12 the table entry (Intel SDM vol. 3A, 4.3).
+ *
+ * The kernel's directory (paging_new_4gb) owns all 1024 of its tables. A
+ * process directory (paging_new_shared_4gb) starts as a copy of the
+ * kernel's 1024 directory entries, so it shares the kernel's tables and
+ * costs one page. The first change to a shared table copies it into a
+ * table the directory owns; everything else stays shared. Page tables are
+ * addressed through the identity map, so a table's physical address is its
+ * pointer.
+ *
+ * No instruction here touches hardware: loading CR3 and flushing the TLB go
+ * through the three assembly routines in paging.asm, which the hosted tests
+ * replace.
+ */
+#include "paging.h"
+#include "memory/heap/kheap.h"
+#include "memory/memory.h"
+#include "status.h"
+
+#define PAGING_FLAGS_MASK (PAGING_CACHE_DISABLED | PAGING_WRITE_THROUGH | PAGING_ACCESS_FROM_ALL | \
+                           PAGING_IS_WRITEABLE | PAGING_IS_PRESENT)
+#define PAGING_TABLE_BYTES (sizeof(uint32_t) * PAGING_TOTAL_ENTRIES_PER_TABLE)
+/* Bits 31-22 of an address index the directory, bits 21-12 the table. */
+#define PAGING_DIRECTORY_SHIFT 22
+#define PAGING_TABLE_SHIFT 12
+#define PAGING_ADDRESS_LIMIT 0x100000000ull
+
+static struct paging_4gb_chunk* current_directory;
+
+static uint32_t* paging_entry_table(uint32_t entry)
+{
+    return (uint32_t*)(uintptr_t)(entry & PAGING_ADDRESS_MASK);
+}
+
+static uint32_t paging_table_entry_address(const void* table)
+{
+    return (uint32_t)(uintptr_t)table;
+}
+
+/* Hosted builds have 64-bit pointers; a paged address must still fit in 32 bits. */
+static bool paging_is_32bit_range(uintptr_t start, uint64_t bytes)
+{
+    return (uint64_t)start + bytes <= PAGING_ADDRESS_LIMIT;
+}
+
+/*
+ * paging_new_4gb - build a directory that identity-maps all 4 GiB.
+ * Every table entry gets flags; every directory entry gets flags, write
+ * access (the tables decide) and the owned bit.
+ * Return: the new chunk, or NULL (nothing leaked) when the heap is short.
+ */
+struct paging_4gb_chunk* paging_new_4gb(uint8_t flags)
+{
+    struct paging_4gb_chunk* chunk = kzalloc(sizeof(struct paging_4gb_chunk));
+    uint32_t* directory = kzalloc(PAGING_TABLE_BYTES);
+    if (!chunk || !directory)
+        goto fail;
+    chunk->directory_entry = directory;
+
+    uint32_t offset = 0;
+    for (int i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++) {
+        uint32_t* table = kzalloc(PAGING_TABLE_BYTES);
+        if (!table)
+            goto fail;
+        for (int b = 0; b < PAGING_TOTAL_ENTRIES_PER_TABLE; b++)
+            table[b] = (offset + (uint32_t)b * PAGING_PAGE_SIZE) | flags;
+        offset += PAGING_TOTAL_ENTRIES_PER_TABLE * PAGING_PAGE_SIZE;
+        directory[i] = paging_table_entry_address(table) | flags | PAGING_IS_WRITEABLE | PAGING_TABLE_IS_OWNED;
+    }
+    return chunk;
+
+fail:
+    if (chunk && directory) {
+        paging_free_4gb(chunk);
+        return NULL;
+    }
+    kfree(directory);
+    kfree(chunk);
+    return NULL;
+}
+
+/*
+ * paging_new_shared_4gb - make chunk a directory that maps what kernel maps,
+ * sharing the kernel's tables: one page, until paging_set copies a table.
+ * Return: 0, or -ENOMEM.
+ */
+int paging_new_shared_4gb(struct paging_4gb_chunk* chunk, const struct paging_4gb_chunk* kernel)
+{
+    uint32_t* directory = kmalloc(PAGING_TABLE_BYTES);
+    if (!directory)
+        return -ENOMEM;
+    for (int i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++)
+        directory[i] = kernel->directory_entry[i] & ~PAGING_TABLE_IS_OWNED;
+    chunk->directory_entry = directory;
+    return 0;
+}
+
+/*
+ * paging_release_4gb - free the directory of chunk and the tables it owns,
+ * but not chunk itself. The directory must not be the one loaded in CR3.
+ */
+void paging_release_4gb(struct paging_4gb_chunk* chunk)
+{
+    uint32_t* directory = chunk->directory_entry;
+    if (!directory)
+        return;
+    for (int i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++) {
+        if (directory[i] & PAGING_TABLE_IS_OWNED)
+            kfree(paging_entry_table(directory[i]));
+    }
+    kfree(directory);
+    chunk->directory_entry = NULL;
+}
+
+/* paging_free_4gb - free a chunk from paging_new_4gb: its tables, directory and itself. */
+void paging_free_4gb(struct paging_4gb_chunk* chunk)
+{
+    paging_release_4gb(chunk);
+    kfree(chunk);
+}
+
+uint32_t* paging_4gb_chunk_get_directory(struct paging_4gb_chunk* chunk)
+{
+    return chunk->directory_entry;
+}
+
+/*
+ * paging_switch - load directory into CR3. The CPU drops every cached
+ * translation that is not global when CR3 is written, so no invlpg is needed.
+ */
+void paging_switch(struct paging_4gb_chunk* directory)
+{
+    paging_load_directory(directory->directory_entry);
+    current_directory = directory;
+}
+
+/* paging_current - the directory last installed by paging_switch. */
+struct paging_4gb_chunk* paging_current(void)
+{
+    return current_directory;
+}
+
+bool paging_is_aligned(void* address)
+{
+    return ((uintptr_t)address % PAGING_PAGE_SIZE) == 0;
+}
+
+/* paging_align_address - ptr rounded up to a page boundary, or NULL if that overflows. */
+void* paging_align_address(void* ptr)
+{
+    uintptr_t address = (uintptr_t)ptr;
+    if (address % PAGING_PAGE_SIZE == 0)
+        return ptr;
+    if (address > UINTPTR_MAX - PAGING_PAGE_SIZE)
+        return NULL;
+    return (void*)(address - address % PAGING_PAGE_SIZE + PAGING_PAGE_SIZE);
+}
+
+/* paging_align_to_lower_page - address rounded down to a page boundary. */
+void* paging_align_to_lower_page(void* address)
+{
+    return (void*)((uintptr_t)address - (uintptr_t)address % PAGING_PAGE_SIZE);
+}
+
+static uint32_t paging_directory_index(uintptr_t virt)
+{
+    return (uint32_t)(virt >> PAGING_DIRECTORY_SHIFT);
+}
+
+static uint32_t paging_table_index(uintptr_t virt)
+{
+    return (uint32_t)(virt >> PAGING_TABLE_SHIFT) % PAGING_TOTAL_ENTRIES_PER_TABLE;
+}
+
+/*
+ * Return the table behind directory entry index, owned by chunk: a shared
+ * table is copied first. NULL when the copy cannot be allocated.
+ */
+static uint32_t* paging_owned_table(struct paging_4gb_chunk* chunk, uint32_t index)
+{
+    uint32_t* directory = chunk->directory_entry;
+    uint32_t entry = directory[index];
+
+    if (entry & PAGING_TABLE_IS_OWNED)
+        return paging_entry_table(entry);
+
+    uint32_t* table = kzalloc(PAGING_TABLE_BYTES);
+    if (!table)
+        return NULL;
+    if (entry & PAGING_IS_PRESENT)
+        memcpy(table, paging_entry_table(entry), PAGING_TABLE_BYTES);
+    directory[index] = paging_table_entry_address(table) | (entry & PAGING_FLAGS_MASK) | PAGING_IS_PRESENT |
+                       PAGING_TABLE_IS_OWNED;
+    /* The whole 4 MiB region now translates through another table. */
+    if (chunk == current_directory)
+        paging_load_directory(directory);
+    return table;
+}
+
+/*
+ * paging_set - write entry as the table entry for the page at virt in
+ * chunk, copying a shared table first. The directory entry gains the user
+ * and write rights the entry asks for, so the table entry alone decides.
+ * If chunk is the loaded directory, the stale translation is flushed.
+ * Return: 0, -EINVARG for an unaligned or out-of-range virt, -ENOMEM.
+ */
+int paging_set(struct paging_4gb_chunk* chunk, void* virt, uint32_t entry)
+{
+    uintptr_t address = (uintptr_t)virt;
+    if (!chunk || !paging_is_aligned(virt) || !paging_is_32bit_range(address, PAGING_PAGE_SIZE))
+        return -EINVARG;
+
+    uint32_t index = paging_directory_index(address);
+    uint32_t* table = paging_owned_table(chunk, index);
+    if (!table)
+        return -ENOMEM;
+    chunk->directory_entry[index] |= entry & (PAGING_ACCESS_FROM_ALL | PAGING_IS_WRITEABLE);
+    table[paging_table_index(address)] = entry;
+    if (chunk == current_directory)
+        paging_invalidate_tlb_entry(virt);
+    return 0;
+}
+
+/*
+ * paging_map - map the page at virt to the frame at phys with flags.
+ * Both addresses must be page-aligned and below 4 GiB; flags may hold only
+ * the PAGING_* flags above.
+ * Return: 0, -EINVARG, or -ENOMEM when a table copy cannot be allocated.
+ */
+int paging_map(struct paging_4gb_chunk* directory, void* virt, void* phys, int flags)
+{
+    return paging_map_range(directory, virt, phys, 1, flags);
+}
+
+/*
+ * paging_map_range - map count pages from virt to the frames from phys.
+ * Every argument is checked before anything is mapped; on -ENOMEM the
+ * pages before the failing one stay mapped.
+ * Return: 0, -EINVARG, or -ENOMEM.
+ */
+int paging_map_range(struct paging_4gb_chunk* directory, void* virt, void* phys, int count, int flags)
+{
+    uint64_t bytes = (uint64_t)(count < 0 ? 0 : count) * PAGING_PAGE_SIZE;
+
+    if (count < 0 || (flags & ~PAGING_FLAGS_MASK) != 0)
+        return -EINVARG;
+    if (!paging_is_aligned(virt) || !paging_is_aligned(phys))
+        return -EINVARG;
+    if (!paging_is_32bit_range((uintptr_t)virt, bytes) || !paging_is_32bit_range((uintptr_t)phys, bytes))
+        return -EINVARG;
+
+    uint32_t frame = (uint32_t)(uintptr_t)phys;
+    for (int i = 0; i < count; i++) {
+        void* page = (char*)virt + (size_t)i * PAGING_PAGE_SIZE;
+        int res = paging_set(directory, page, (frame + (uint32_t)i * PAGING_PAGE_SIZE) | (uint32_t)flags);
+        if (res < 0)
+            return res;
+    }
+    return 0;
+}
+
+/*
+ * paging_map_to - map the frames [phys, phys_end) at virt onwards.
+ * Return: as paging_map_range; -EINVARG also when phys_end is below phys
+ * or not aligned.
+ */
+int paging_map_to(struct paging_4gb_chunk* directory, void* virt, void* phys, void* phys_end, int flags)
+{
+    if ((uintptr_t)phys_end < (uintptr_t)phys || !paging_is_aligned(phys_end))
+        return -EINVARG;
+    uint64_t pages = ((uintptr_t)phys_end - (uintptr_t)phys) / PAGING_PAGE_SIZE;
+    if (pages > PAGING_TOTAL_ENTRIES_PER_TABLE * PAGING_TOTAL_ENTRIES_PER_TABLE)
+        return -EINVARG;
+    return paging_map_range(directory, virt, phys, (int)pages, flags);
+}
+
+/* paging_unmap - make the page at virt not present. Return: as paging_set. */
+int paging_unmap(struct paging_4gb_chunk* directory, void* virt)
+{
+    return paging_set(directory, virt, 0);
+}
+
+/*
+ * paging_get - the table entry that maps virt (its flags in the low bits),
+ * or 0 when the directory entry for virt is not present.
+ */
+uint32_t paging_get(uint32_t* directory, void* virt)
+{
+    uintptr_t address = (uintptr_t)virt;
+    if (!paging_is_32bit_range(address, 1))
+        return 0;
+    uint32_t directory_entry = directory[paging_directory_index(address)];
+    if (!(directory_entry & PAGING_IS_PRESENT))
+        return 0;
+    return paging_entry_table(directory_entry)[paging_table_index(address)];
+}
+
+/*
+ * paging_get_physical_address - the physical address virt translates to,
+ * offset within the page included; NULL when virt is not mapped (directory
+ * or table entry not present). Vana never maps frame 0, so NULL is unambiguous.
+ */
+void* paging_get_physical_address(uint32_t* directory, void* virt)
+{
+    uint32_t entry = paging_get(directory, virt);
+    if (!(entry & PAGING_IS_PRESENT))
+        return NULL;
+    return (void*)(uintptr_t)((entry & PAGING_ADDRESS_MASK) | ((uintptr_t)virt % PAGING_PAGE_SIZE));
+}
+
+/*
+ * paging_check_user_range - may ring 3 read (or, if write, write) every
+ * byte of [virt, virt + size) through directory? Both levels must grant
+ * present and user access, and write access when write is set.
+ * Return: 0, or -EFAULT (also for a range that wraps past 4 GiB).
+ */
+int paging_check_user_range(uint32_t* directory, const void* virt, size_t size, bool write)
+{
+    uint32_t need = PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL | (write ? PAGING_IS_WRITEABLE : 0);
+    uintptr_t start = (uintptr_t)virt;
+    uint64_t end = (uint64_t)start + size;  /* 2^32 for a range that ends at the top */
+
+    if (size == 0)
+        return 0;
+    if (!paging_is_32bit_range(start, size))
+        return -EFAULT;
+    for (uint64_t page = start - start % PAGING_PAGE_SIZE; page < end; page += PAGING_PAGE_SIZE) {
+        uint32_t directory_entry = directory[paging_directory_index(page)];
+        if ((directory_entry & need) != need)
+            return -EFAULT;
+        if ((paging_entry_table(directory_entry)[paging_table_index(page)] & need) != need)
+            return -EFAULT;
+    }
+    return 0;
+}
+
+/* paging_owned_tables - how many page tables chunk owns (the measure of its cost). */
+size_t paging_owned_tables(const struct paging_4gb_chunk* chunk)
+{
+    size_t owned = 0;
+    for (int i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++)
+        owned += (chunk->directory_entry[i] & PAGING_TABLE_IS_OWNED) != 0;
+    return owned;
+}

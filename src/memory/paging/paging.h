@@ -1,0 +1,62 @@
+#ifndef PAGING_H
+#define PAGING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Page-directory and page-table entry flags (Intel SDM vol. 3A, 4.3). */
+#define PAGING_CACHE_DISABLED 0b00010000
+#define PAGING_WRITE_THROUGH 0b00001000
+#define PAGING_ACCESS_FROM_ALL 0b00000100
+#define PAGING_IS_WRITEABLE 0b00000010
+#define PAGING_IS_PRESENT 0b00000001
+
+/*
+ * Bit 9 is one of the three bits the CPU leaves to software. In a directory
+ * entry Vana sets it when the directory owns the page table: the table was
+ * allocated for this directory and is freed with it. A table without it is
+ * shared with the kernel's directory and is copied before it is changed.
+ */
+#define PAGING_TABLE_IS_OWNED 0x200
+
+#define PAGING_TOTAL_ENTRIES_PER_TABLE 1024
+#define PAGING_PAGE_SIZE 4096
+
+/* The address bits of an entry; the low 12 bits are flags. */
+#define PAGING_ADDRESS_MASK 0xFFFFF000
+
+struct paging_4gb_chunk
+{
+    uint32_t* directory_entry;
+};
+
+struct paging_4gb_chunk* paging_new_4gb(uint8_t flags);
+void paging_free_4gb(struct paging_4gb_chunk* chunk);
+int paging_new_shared_4gb(struct paging_4gb_chunk* chunk, const struct paging_4gb_chunk* kernel);
+void paging_release_4gb(struct paging_4gb_chunk* chunk);
+uint32_t* paging_4gb_chunk_get_directory(struct paging_4gb_chunk* chunk);
+void paging_switch(struct paging_4gb_chunk* directory);
+struct paging_4gb_chunk* paging_current(void);
+
+bool paging_is_aligned(void* address);
+void* paging_align_address(void* ptr);
+void* paging_align_to_lower_page(void* address);
+
+int paging_set(struct paging_4gb_chunk* chunk, void* virt, uint32_t entry);
+int paging_map(struct paging_4gb_chunk* directory, void* virt, void* phys, int flags);
+int paging_map_range(struct paging_4gb_chunk* directory, void* virt, void* phys, int count, int flags);
+int paging_map_to(struct paging_4gb_chunk* directory, void* virt, void* phys, void* phys_end, int flags);
+int paging_unmap(struct paging_4gb_chunk* directory, void* virt);
+
+uint32_t paging_get(uint32_t* directory, void* virt);
+void* paging_get_physical_address(uint32_t* directory, void* virt);
+int paging_check_user_range(uint32_t* directory, const void* virt, size_t size, bool write);
+size_t paging_owned_tables(const struct paging_4gb_chunk* chunk);
+
+/* paging.asm (the hosted tests supply stand-ins) */
+void paging_load_directory(uint32_t* directory);
+void enable_paging(void);
+void paging_invalidate_tlb_entry(void* virt);
+
+#endif

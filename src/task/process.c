@@ -1,0 +1,211 @@
+/*
+ * Processes: a page directory of their own, a program image, a stack, an
+ * argument page, the blocks they allocated, and one task.
+ *
+ * Memory layout of a process (docs/memory.md, "A process"):
+ *   0x003FA000  guard page, not present
+ *   0x003FB000  stack, 16 KiB, user read/write; ESP starts at 0x3FF000
+ *   0x003FF000  argument page (argv pointers and strings), user read-only
+ *   0x00400000  program image, segment permissions honoured
+ *   0x01000000+ process_malloc blocks, at their kernel heap addresses
+ * Everything else is the kernel's identity map, supervisor-only.
+ */
+#include "process.h"
+#include "config.h"
+#include "console/console.h"
+#include "kernel.h"
+#include "lib/string.h"
+#include "memory/heap/kheap.h"
+#include "memory/memory.h"
+#include "program.h"
+#include "status.h"
+
+#define PAGING_USER_READ_WRITE (PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL | PAGING_IS_WRITEABLE)
+#define PROCESS_ALLOCATIONS_PER_BLOCK (VANA_HEAP_BLOCK_SIZE / sizeof(struct process_allocation))
+
+static int next_pid = 1;
+
+static void process_set_name(struct process* process, const char* command_line)
+{
+    size_t length;
+    const char* word = string_next_word(command_line, &length);
+
+    if (!word) {
+        strlcpy(process->name, "(unnamed)", sizeof(process->name));
+        return;
+    }
+    if (length >= sizeof(process->name))
+        length = sizeof(process->name) - 1;
+    memcpy(process->name, word, length);
+    process->name[length] = '\0';
+}
+
+/*
+ * process_load - create a process for the program image program[0, size)
+ * with the given command line (its first word is the name); task_ready
+ * then lets it run. The image is an ELF32 executable, or a flat binary when
+ * the name ends in ".bin".
+ * Return: 0 with the process in *out, or a negative error after printing
+ * why the program was refused; nothing is left allocated then.
+ */
+int process_load(const char* command_line, const void* program, size_t size, struct process** out)
+{
+    struct process* process = kzalloc(sizeof(struct process));
+    if (!process)
+        return -ENOMEM;
+    process->pid = next_pid++;
+    process_set_name(process, command_line);
+
+    const char* reason = NULL;
+    int res = paging_new_shared_4gb(&process->directory, kernel_paging_chunk());
+    if (res == 0)
+        res = program_load(process, command_line, program, size, &reason);
+    if (res < 0) {
+        if (!reason)
+            reason = res == -E2BIG ? "command line too long" : "out of memory";
+        kprintf("vana: program %s refused: %s\n", process->name, reason);
+        process_destroy(process);
+        return res;
+    }
+    *out = process;
+    return 0;
+}
+
+/*
+ * process_destroy - free everything process holds: allocations, image,
+ * stack, arguments, page tables, kernel stack and the process itself.
+ * Its directory must not be loaded in CR3.
+ */
+void process_destroy(struct process* process)
+{
+    for (size_t i = 0; i < process->allocation_count; i++)
+        kfree(process->allocations[i].ptr);
+    kfree(process->allocations);
+    kfree(process->image);
+    kfree(process->stack);
+    kfree(process->arguments);
+    paging_release_4gb(&process->directory);
+    task_release(&process->task);
+    kfree(process);
+}
+
+/* process_current - the process whose task is running, or NULL. */
+struct process* process_current(void)
+{
+    struct task* task = task_current();
+    return task ? task->process : NULL;
+}
+
+/* Give the pages of [ptr, ptr + blocks) back the kernel directory's own entries. */
+static void process_unmap_blocks(struct process* process, void* ptr, size_t blocks)
+{
+    uint32_t* kernel = kernel_paging_chunk()->directory_entry;
+    for (size_t i = 0; i < blocks; i++) {
+        char* page = (char*)ptr + i * PAGING_PAGE_SIZE;
+        /* The copied table exists already, so this cannot fail for lack of memory. */
+        paging_set(&process->directory, page, paging_get(kernel, page));
+    }
+}
+
+static int process_record_allocation(struct process* process, void* ptr, size_t blocks)
+{
+    if (process->allocation_count == process->allocation_capacity) {
+        size_t capacity = process->allocation_capacity ? process->allocation_capacity * 2
+                                                       : PROCESS_ALLOCATIONS_PER_BLOCK;
+        struct process_allocation* grown = kmalloc(capacity * sizeof(struct process_allocation));
+        if (!grown)
+            return -ENOMEM;
+        if (process->allocations)
+            memcpy(grown, process->allocations, process->allocation_count * sizeof(struct process_allocation));
+        kfree(process->allocations);
+        process->allocations = grown;
+        process->allocation_capacity = capacity;
+    }
+    process->allocations[process->allocation_count++] = (struct process_allocation){ptr, blocks};
+    return 0;
+}
+
+/*
+ * process_malloc - allocate size bytes (whole blocks) for process: zeroed
+ * blocks from the kernel heap, mapped user-writable into its directory at
+ * their own addresses, and recorded.
+ * Return: the address, or NULL when size is 0 or memory is short (nothing
+ * is left allocated or mapped then).
+ */
+void* process_malloc(struct process* process, size_t size)
+{
+    void* ptr = kzalloc(size);
+    if (!ptr)
+        return NULL;
+    size_t blocks = heap_allocation_blocks(kheap_get(), ptr);
+
+    if (paging_map_range(&process->directory, ptr, ptr, (int)blocks, PAGING_USER_READ_WRITE) < 0 ||
+        process_record_allocation(process, ptr, blocks) < 0) {
+        process_unmap_blocks(process, ptr, blocks);
+        kfree(ptr);
+        return NULL;
+    }
+    return ptr;
+}
+
+/*
+ * process_free - free an allocation of process. ptr must be the exact
+ * start of one of its live allocations: it is unmapped (the kernel's
+ * supervisor-only entries come back, TLB entries flushed), then freed.
+ * Return: 0 (also for NULL), or -EINVARG with nothing changed.
+ */
+int process_free(struct process* process, void* ptr)
+{
+    if (!ptr)
+        return 0;
+    for (size_t i = 0; i < process->allocation_count; i++) {
+        struct process_allocation* allocation = &process->allocations[i];
+        if (allocation->ptr != ptr)
+            continue;
+        process_unmap_blocks(process, ptr, allocation->blocks);
+        kfree(ptr);
+        *allocation = process->allocations[--process->allocation_count];
+        return 0;
+    }
+    return -EINVARG;
+}
+
+/* process_allocated_blocks - heap blocks process holds through process_malloc. */
+size_t process_allocated_blocks(const struct process* process)
+{
+    size_t blocks = 0;
+    for (size_t i = 0; i < process->allocation_count; i++)
+        blocks += process->allocations[i].blocks;
+    return blocks;
+}
+
+/*
+ * process_check_user - may process read (write: and write) all of
+ * [ptr, ptr + size) from user mode? Return: 0 or -EFAULT.
+ */
+int process_check_user(struct process* process, const void* ptr, size_t size, bool write)
+{
+    return paging_check_user_range(process->directory.directory_entry, ptr, size, write);
+}
+
+/*
+ * process_copy_string_from_user - copy the string at user into
+ * buffer[0, size), checking each page for user read access before reading
+ * from it.
+ * Return: its length, -EFAULT when it runs into memory the process may not
+ * read, or -E2BIG when it has no terminator within size bytes.
+ */
+int process_copy_string_from_user(struct process* process, const void* user, char* buffer, size_t size)
+{
+    const char* s = user;
+    for (size_t i = 0; i < size; i++) {
+        if (i == 0 || (uintptr_t)(s + i) % PAGING_PAGE_SIZE == 0) {
+            if (process_check_user(process, s + i, 1, false) < 0)
+                return -EFAULT;
+        }
+        buffer[i] = s[i];
+        if (buffer[i] == '\0')
+            return (int)i;
+    }
+    return -E2BIG;
+}

@@ -1,0 +1,48 @@
+#ifndef PROCESS_H
+#define PROCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "memory/paging/paging.h"
+#include "task.h"
+
+#define PROCESS_NAME_MAX 64
+
+/* One block of memory a process got from process_malloc. */
+struct process_allocation
+{
+    void* ptr;
+    size_t blocks;
+};
+
+/*
+ * A user program and everything it holds. All of it comes from the kernel
+ * heap and goes back to it in process_destroy.
+ */
+struct process
+{
+    int pid;
+    char name[PROCESS_NAME_MAX];
+    struct paging_4gb_chunk directory;  /* shares the kernel's tables where it can */
+    void* image;                         /* the program's pages, mapped from VANA_PROGRAM_VIRTUAL_ADDRESS */
+    void* stack;                         /* VANA_USER_PROGRAM_STACK_SIZE bytes below the arguments */
+    void* arguments;                     /* argc/argv page at VANA_PROGRAM_ARGUMENTS_ADDRESS */
+    struct process_allocation* allocations;
+    size_t allocation_count;
+    size_t allocation_capacity;
+    struct task task;
+};
+
+int process_load(const char* command_line, const void* program, size_t size, struct process** out);
+void process_destroy(struct process* process);
+struct process* process_current(void);
+
+void* process_malloc(struct process* process, size_t size);
+int process_free(struct process* process, void* ptr);
+
+int process_check_user(struct process* process, const void* ptr, size_t size, bool write);
+int process_copy_string_from_user(struct process* process, const void* user, char* buffer, size_t size);
+size_t process_allocated_blocks(const struct process* process);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * Loading a program into a new process: its image, its stack, its
+ * arguments, and the task that will enter it.
+ *
+ * All memory comes from the kernel heap and is mapped into the process's
+ * directory only; the kernel's directory keeps seeing it through the
+ * identity map, supervisor-only. Failure at any step leaves what was
+ * allocated in the process, for process_destroy to free.
+ */
+#include "program.h"
+#include "config.h"
+#include "elf.h"
+#include "lib/string.h"
+#include "memory/heap/kheap.h"
+#include "memory/memory.h"
+#include "memory/paging/paging.h"
+#include "process.h"
+#include "status.h"
+
+#define PAGING_USER_READ (PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL)
+#define PAGING_USER_READ_WRITE (PAGING_USER_READ | PAGING_IS_WRITEABLE)
+#define PROGRAM_AREA_SIZE (VANA_PROGRAM_VIRTUAL_ADDRESS_END - VANA_PROGRAM_VIRTUAL_ADDRESS)
+#define FLAT_BINARY_SUFFIX ".bin"
+
+static bool program_is_flat_binary(const char* name)
+{
+    size_t length = strlen(name), suffix = strlen(FLAT_BINARY_SUFFIX);
+    return length >= suffix && strcmp(name + length - suffix, FLAT_BINARY_SUFFIX) == 0;
+}
+
+/* A flat binary is its own image: loaded at the program address, entered at its first byte. */
+static int program_load_flat(struct process* process, const void* data, size_t size, uint32_t* entry,
+                             const char** reason)
+{
+    if (size == 0 || size > PROGRAM_AREA_SIZE) {
+        *reason = size ? "larger than the program area" : "empty program";
+        return -ENOEXEC;
+    }
+    process->image = kzalloc(size);
+    if (!process->image)
+        return -ENOMEM;
+    memcpy(process->image, data, size);
+    size_t pages = (size + PAGING_PAGE_SIZE - 1) / PAGING_PAGE_SIZE;
+    *entry = VANA_PROGRAM_VIRTUAL_ADDRESS;
+    return paging_map_range(&process->directory, (void*)VANA_PROGRAM_VIRTUAL_ADDRESS, process->image, (int)pages,
+                            PAGING_USER_READ_WRITE);
+}
+
+/* Flags for the image page at page: present if a segment covers it, writable if a writable one does. */
+static int program_page_flags(const struct elf_program* program, uint32_t page)
+{
+    int flags = 0;
+    for (uint16_t i = 0; i < program->header_count; i++) {
+        const struct elf32_program_header* segment = elf_loadable_segment(program, i);
+        if (!segment || page + PAGING_PAGE_SIZE <= segment->vaddr || page >= segment->vaddr + segment->memsz)
+            continue;
+        flags |= PAGING_USER_READ;
+        if (segment->flags & ELF_SEGMENT_WRITE)
+            flags |= PAGING_IS_WRITEABLE;
+    }
+    return flags;
+}
+
+/*
+ * An ELF image: one zeroed run of blocks spanning its segments' pages, so
+ * .bss and the gaps are zero, with each segment's file bytes copied in.
+ */
+static int program_load_elf(struct process* process, const void* data, size_t size, uint32_t* entry,
+                            const char** reason)
+{
+    struct elf_program program;
+    int res = elf_parse(data, size, VANA_PROGRAM_VIRTUAL_ADDRESS, VANA_PROGRAM_VIRTUAL_ADDRESS_END, &program,
+                        reason);
+    if (res < 0)
+        return res;
+
+    char* image = kzalloc(program.high - program.low);
+    if (!image)
+        return -ENOMEM;
+    process->image = image;
+    for (uint16_t i = 0; i < program.header_count; i++) {
+        const struct elf32_program_header* segment = elf_loadable_segment(&program, i);
+        if (segment)
+            memcpy(image + (segment->vaddr - program.low), (const char*)data + segment->offset, segment->filesz);
+    }
+    for (uint32_t page = program.low; page < program.high; page += PAGING_PAGE_SIZE) {
+        int flags = program_page_flags(&program, page);
+        if (flags == 0)
+            continue;
+        res = paging_map(&process->directory, (void*)page, image + (page - program.low), flags);
+        if (res < 0)
+            return res;
+    }
+    *entry = program.entry;
+    return 0;
+}
+
+/*
+ * The argument page: argv[0..argc-1], a NULL, then the strings, with
+ * pointers as the program sees them. Returns argc, or -E2BIG.
+ */
+static int program_build_arguments(char* page, const char* command_line)
+{
+    size_t argc = 0, string_bytes = 0, length;
+    for (const char* w = string_next_word(command_line, &length); w; w = string_next_word(w + length, &length)) {
+        argc++;
+        string_bytes += length + 1;
+    }
+    size_t pointer_bytes = (argc + 1) * sizeof(uint32_t);
+    if (pointer_bytes + string_bytes > PAGING_PAGE_SIZE)
+        return -E2BIG;
+
+    uint32_t* argv = (uint32_t*)page;
+    char* strings = page + pointer_bytes;
+    size_t i = 0;
+    for (const char* w = string_next_word(command_line, &length); w; w = string_next_word(w + length, &length)) {
+        argv[i++] = VANA_PROGRAM_ARGUMENTS_ADDRESS + (uint32_t)(strings - page);
+        memcpy(strings, w, length);
+        strings[length] = '\0';
+        strings += length + 1;
+    }
+    argv[i] = 0;
+    return (int)argc;
+}
+
+static int program_map_stack_and_arguments(struct process* process, const char* command_line, int* argc)
+{
+    process->stack = kzalloc(VANA_USER_PROGRAM_STACK_SIZE);
+    process->arguments = kzalloc(PAGING_PAGE_SIZE);
+    if (!process->stack || !process->arguments)
+        return -ENOMEM;
+    *argc = program_build_arguments(process->arguments, command_line);
+    if (*argc < 0)
+        return *argc;
+
+    int res = paging_map_range(&process->directory, (void*)VANA_PROGRAM_VIRTUAL_STACK_ADDRESS_END, process->stack,
+                               VANA_USER_PROGRAM_STACK_SIZE / PAGING_PAGE_SIZE, PAGING_USER_READ_WRITE);
+    if (res == 0)
+        res = paging_map(&process->directory, (void*)VANA_PROGRAM_ARGUMENTS_ADDRESS, process->arguments,
+                         PAGING_USER_READ);
+    /* The guard page: a stack overrun faults instead of running into whatever lies below. */
+    if (res == 0)
+        res = paging_unmap(&process->directory, (void*)(VANA_PROGRAM_VIRTUAL_STACK_ADDRESS_END - PAGING_PAGE_SIZE));
+    return res;
+}
+
+/*
+ * program_load - load the program data[0, size) into process (whose
+ * directory exists) and prepare its task. A name ending in ".bin" is a
+ * flat binary; anything else must be an ELF32 executable.
+ * Return: 0; -ENOEXEC with *reason for a malformed program; -ENOMEM;
+ * -E2BIG for a command line that does not fit the argument page.
+ */
+int program_load(struct process* process, const char* command_line, const void* data, size_t size,
+                 const char** reason)
+{
+    uint32_t entry;
+    int argc;
+    int res = program_is_flat_binary(process->name) ? program_load_flat(process, data, size, &entry, reason)
+                                                    : program_load_elf(process, data, size, &entry, reason);
+    if (res == 0)
+        res = program_map_stack_and_arguments(process, command_line, &argc);
+    if (res == 0)
+        res = task_init(&process->task, process, entry, VANA_PROGRAM_VIRTUAL_STACK_ADDRESS_START, (uint32_t)argc,
+                        VANA_PROGRAM_ARGUMENTS_ADDRESS);
+    return res;
+}

@@ -1,0 +1,171 @@
+/*
+ * Tasks and the round-robin scheduler.
+ *
+ * The scheduler runs on the boot stack with the kernel's page directory.
+ * It takes the task at the head of the run queue, installs that task's
+ * kernel stack in the TSS and its process's directory in CR3, and switches
+ * to it. The task runs until the timer interrupts it in user mode
+ * (task_yield) or it ends (task_exit_current, task_kill_current); either
+ * way it switches back here. A task still runnable goes to the tail of the
+ * queue; a finished one is freed here, where neither its kernel stack nor
+ * its directory is in use.
+ *
+ * The kernel runs with interrupts off, so none of this needs locks.
+ */
+#include "task.h"
+#include "config.h"
+#include "console/console.h"
+#include "cpu/gdt.h"
+#include "cpu/idt.h"
+#include "cpu/trapframe.h"
+#include "kernel.h"
+#include "memory/heap/kheap.h"
+#include "memory/paging/paging.h"
+#include "process.h"
+#include "status.h"
+
+#include <stdarg.h>
+
+#define EFLAGS_INTERRUPT_ENABLE 0x200
+#define EFLAGS_RESERVED_ONE 0x002
+
+static struct task* run_queue_head;
+static struct task* run_queue_tail;
+static struct task* current_task;
+static struct context* scheduler_context;
+static bool any_task_failed;
+
+/*
+ * task_init - give task a kernel stack prepared so that its first switch
+ * enters ring 3 at entry, with ESP = user_stack, EAX = argc, EBX = argv.
+ * Return: 0, or -ENOMEM.
+ */
+int task_init(struct task* task, struct process* process, uint32_t entry, uint32_t user_stack, uint32_t argc,
+              uint32_t argv)
+{
+    char* stack = kzalloc(VANA_TASK_KERNEL_STACK_SIZE);
+    if (!stack)
+        return -ENOMEM;
+
+    struct trapframe* frame = (struct trapframe*)(stack + VANA_TASK_KERNEL_STACK_SIZE) - 1;
+    frame->cs = GDT_USER_CODE_SELECTOR;
+    frame->ds = frame->es = frame->fs = frame->gs = frame->user_ss = GDT_USER_DATA_SELECTOR;
+    frame->eflags = EFLAGS_INTERRUPT_ENABLE | EFLAGS_RESERVED_ONE;
+    frame->eip = entry;
+    frame->user_esp = user_stack;
+    frame->eax = argc;
+    frame->ebx = argv;
+
+    /* The first context_switch to this task "returns" into trap_return, which irets to ring 3. */
+    struct context* context = (struct context*)frame - 1;
+    context->eip = (uint32_t)trap_return;
+
+    task->process = process;
+    task->context = context;
+    task->kernel_stack = stack;
+    task->state = TASK_RUNNABLE;
+    task->next = NULL;
+    return 0;
+}
+
+/* task_release - free the kernel stack of a task that will never run again. */
+void task_release(struct task* task)
+{
+    kfree(task->kernel_stack);
+    task->kernel_stack = NULL;
+}
+
+/* task_ready - append task to the run queue. */
+void task_ready(struct task* task)
+{
+    task->next = NULL;
+    if (run_queue_tail)
+        run_queue_tail->next = task;
+    else
+        run_queue_head = task;
+    run_queue_tail = task;
+}
+
+static struct task* task_take_next(void)
+{
+    struct task* task = run_queue_head;
+    if (task) {
+        run_queue_head = task->next;
+        if (!run_queue_head)
+            run_queue_tail = NULL;
+    }
+    return task;
+}
+
+/*
+ * task_run_scheduler - run tasks round robin until none is left, then
+ * return (to kernel_main, which reports and powers off).
+ */
+void task_run_scheduler(void)
+{
+    struct task* task;
+
+    while ((task = task_take_next())) {
+        current_task = task;
+        tss_set_kernel_stack((uint32_t)task->kernel_stack + VANA_TASK_KERNEL_STACK_SIZE);
+        paging_switch(&task->process->directory);
+        context_switch(&scheduler_context, task->context);
+        paging_switch(kernel_paging_chunk());
+        current_task = NULL;
+
+        if (task->state == TASK_ZOMBIE)
+            process_destroy(task->process);
+        else
+            task_ready(task);
+    }
+}
+
+/* task_current - the task running now, or NULL in the scheduler and at boot. */
+struct task* task_current(void)
+{
+    return current_task;
+}
+
+/* task_yield - give the CPU back to the scheduler; returns when this task's turn comes again. */
+void task_yield(void)
+{
+    context_switch(&current_task->context, scheduler_context);
+}
+
+static void __attribute__((noreturn)) task_finish(void)
+{
+    current_task->state = TASK_ZOMBIE;
+    context_switch(&current_task->context, scheduler_context);
+    panic("task_finish: a finished task was resumed");
+}
+
+/* task_exit_current - end the current process with status; prints the exit line. */
+void task_exit_current(int status)
+{
+    struct process* process = current_task->process;
+    kprintf("vana: process %d (%s) exited with status %d\n", process->pid, process->name, status);
+    if (status != 0)
+        any_task_failed = true;
+    task_finish();
+}
+
+/* task_kill_current - end the current process for a reason; prints the kill line. */
+void task_kill_current(const char* fmt, ...)
+{
+    struct process* process = current_task->process;
+    va_list args;
+
+    kprintf("vana: process %d (%s) killed: ", process->pid, process->name);
+    va_start(args, fmt);
+    vkprintf(fmt, args);
+    va_end(args);
+    kprintf("\n");
+    any_task_failed = true;
+    task_finish();
+}
+
+/* task_all_succeeded - did every task so far exit with status 0? */
+bool task_all_succeeded(void)
+{
+    return !any_task_failed;
+}

@@ -1,0 +1,48 @@
+#ifndef TASK_H
+#define TASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct process;
+
+/* What context_switch (context.asm) saves, in stack order. */
+struct context
+{
+    uint32_t edi, esi, ebx, ebp, eip;
+};
+
+enum task_state
+{
+    TASK_RUNNABLE,
+    TASK_ZOMBIE,  /* finished; the scheduler frees it */
+};
+
+/*
+ * A thread of execution: a kernel stack and the registers saved on it.
+ * Each process has exactly one.
+ */
+struct task
+{
+    struct process* process;
+    struct context* context;
+    void* kernel_stack;
+    enum task_state state;
+    struct task* next;  /* in the run queue */
+};
+
+int task_init(struct task* task, struct process* process, uint32_t entry, uint32_t user_stack, uint32_t argc,
+              uint32_t argv);
+void task_release(struct task* task);
+void task_ready(struct task* task);
+void task_run_scheduler(void);
+struct task* task_current(void);
+void task_yield(void);
+void task_exit_current(int status) __attribute__((noreturn));
+void task_kill_current(const char* fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+bool task_all_succeeded(void);
+
+/* context.asm */
+void context_switch(struct context** save, struct context* load);
+
+#endif

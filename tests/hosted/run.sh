@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Build the hosted unit tests with ASan and UBSan into build/hosted/, run
+# them, and end with one line: "hosted: N passed, N failed".
+# Exits non-zero if a test failed or a test binary failed to build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+HOSTED_CC=${HOSTED_CC:-clang}
+HOSTED_OUT=build/hosted
+HOSTED_CFLAGS=(-std=c11 -g -O1 -Wall -Wextra -Werror -Isrc -Itests/hosted
+               "-fsanitize=address,undefined" -fno-sanitize-recover=all -fno-omit-frame-pointer)
+# memory.c defines memset & co.; renamed, they can sit beside the C library's.
+HOSTED_RENAMED=(-ffreestanding -Dmemset=vana_memset -Dmemcpy=vana_memcpy
+                -Dmemcmp=vana_memcmp -Dmemmove=vana_memmove)
+HOSTED_SUPPORT=(tests/hosted/support/kheap_hosted.c tests/hosted/support/paging_asm_hosted.c)
+
+passed=0
+failed=0
+mkdir -p "$HOSTED_OUT"
+
+# run_test NAME plain|renamed SOURCE...: build one binary and count its cases.
+run_test() {
+    local name=$1 extra=$2
+    shift 2
+    local binary=$HOSTED_OUT/$name log=$HOSTED_OUT/$name.log
+    local -a flags=("${HOSTED_CFLAGS[@]}")
+    if [[ $extra == renamed ]]; then
+        flags+=("${HOSTED_RENAMED[@]}")
+    fi
+
+    if ! "$HOSTED_CC" "${flags[@]}" "$@" -lcmocka -o "$binary" >"$log" 2>&1; then
+        cat "$log"
+        echo "$name: build failed"
+        failed=$((failed + 1))
+        return
+    fi
+
+    local status=0
+    CMOCKA_MESSAGE_OUTPUT=stdout "$binary" >"$log" 2>&1 || status=$?
+
+    # A case counts as passed only if cmocka printed OK for it; announced
+    # cases that never reported (a crash) count as failed.
+    local announced ok
+    announced=$(sed -n 's/^\[==========\] Running \([0-9]*\) test(s)\.$/\1/p' "$log")
+    ok=$(grep -c '^\[       OK \]' "$log" || true)
+    local bad=$(( ${announced:-0} - ok ))
+    if (( status != 0 && bad == 0 )); then
+        bad=1   # exited non-zero after every case passed: a sanitizer or leak report
+    fi
+    if (( bad > 0 )); then
+        grep -E '^\[  (FAILED|ERROR)   ?\]|^\[   LINE   \]|^ERROR|runtime error|Sanitizer' "$log" || true
+        echo "$name: see $log"
+    fi
+    echo "$name: $ok passed, $bad failed"
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+}
+
+run_test heap_test plain tests/hosted/memory/heap_test.c src/memory/heap/heap.c
+run_test paging_test plain tests/hosted/memory/paging_test.c src/memory/paging/paging.c \
+    src/memory/heap/heap.c "${HOSTED_SUPPORT[@]}"
+run_test memory_test renamed tests/hosted/memory/memory_test.c src/memory/memory.c
+
+echo "hosted: $passed passed, $failed failed"
+(( failed == 0 ))

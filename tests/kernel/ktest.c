@@ -1,0 +1,42 @@
+/* The KTAP runner for the in-kernel tests (KTAP version 1, as KUnit prints it). */
+#include "ktest.h"
+#include "console/console.h"
+
+extern const struct ktest_suite heap_ktest, paging_ktest, boot_ktest, process_ktest;
+
+static const struct ktest_suite* const suites[] = {&boot_ktest, &heap_ktest, &paging_ktest, &process_ktest};
+
+static bool case_failed;
+
+void ktest_fail(const char* file, int line, const char* expression)
+{
+    kprintf("        # %s:%d: expected %s\n", file, line, expression);
+    case_failed = true;
+}
+
+static bool ktest_run_suite(const struct ktest_suite* suite, size_t number)
+{
+    size_t failures = 0;
+
+    kprintf("    KTAP version 1\n    # Subtest: %s\n    1..%zu\n", suite->name, suite->count);
+    for (size_t i = 0; i < suite->count; i++) {
+        case_failed = false;
+        suite->cases[i].run();
+        kprintf("    %sok %zu %s\n", case_failed ? "not " : "", i + 1, suite->cases[i].name);
+        failures += case_failed;
+    }
+    kprintf("%sok %zu %s\n", failures ? "not " : "", number, suite->name);
+    return failures == 0;
+}
+
+/* ktest_run_all - run every suite. Return: the number of suites that failed. */
+int ktest_run_all(void)
+{
+    size_t count = sizeof(suites) / sizeof(suites[0]);
+    int failed = 0;
+
+    kprintf("KTAP version 1\n1..%zu\n", count);
+    for (size_t i = 0; i < count; i++)
+        failed += !ktest_run_suite(suites[i], i + 1);
+    return failed;
+}

@@ -1,0 +1,44 @@
+# User programs: the C library in user/lib, the example programs in
+# user/programs, and the test programs in tests/user. Every program is a
+# static ELF linked at 0x400000 (user/user.ld); a name ending in .bin is
+# the same program as a flat binary.
+
+USER_CFLAGS := $(CROSS_CFLAGS) -Iuser/lib -Isrc
+USER_LIB_C := $(wildcard user/lib/*.c) src/lib/string.c src/lib/format.c src/memory/memory.c
+USER_LIB_OBJ := $(USER_LIB_C:%.c=build/user-obj/%.o) build/user-obj/user/lib/crt0.asm.o
+USER_LIB := build/user-obj/libvana.a
+
+DEMO_PROGRAMS := hello.elf memdemo.elf memstat.elf
+USER_PROGRAM_SOURCES := $(wildcard user/programs/*.c) $(wildcard tests/user/*.c)
+USER_PROGRAMS := $(foreach s,$(USER_PROGRAM_SOURCES),build/user/$(basename $(notdir $(s))).elf) \
+	build/user/flat.bin
+
+# make run: three memdemo processes of different sizes, hello, memstat.
+DEMO_INITRD := hello.elf,memdemo.elf 1 8,memdemo.elf 2 64,memdemo.elf 3 256,memstat.elf
+RUN_CMDLINE :=
+
+user: $(USER_PROGRAMS)
+
+build/user-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+build/user-obj/user/lib/crt0.asm.o: user/lib/crt0.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf32 $< -o $@
+
+$(USER_LIB): $(USER_LIB_OBJ)
+	rm -f $@
+	llvm-ar-14 rcs $@ $^
+
+build/user/%.elf: build/user-obj/user/programs/%.o $(USER_LIB) user/user.ld
+	@mkdir -p $(dir $@)
+	$(LD) -m elf_i386 -nostdlib -T user/user.ld -o $@ build/user-obj/user/lib/crt0.asm.o $< $(USER_LIB) $(RUNTIME_LIB)
+
+build/user/%.elf: build/user-obj/tests/user/%.o $(USER_LIB) user/user.ld
+	@mkdir -p $(dir $@)
+	$(LD) -m elf_i386 -nostdlib -T user/user.ld -o $@ build/user-obj/user/lib/crt0.asm.o $< $(USER_LIB) $(RUNTIME_LIB)
+
+# A flat binary starts executing at its first byte, which crt0's _start is (user.ld puts it first).
+build/user/flat.bin: build/user/hello.elf
+	$(OBJCOPY) -O binary $< $@
