@@ -131,6 +131,8 @@ static void kernel_start_processes(void)
     const struct boot_info* boot = boot_info_get();
     struct process* process;
 
+    if (boot->module_count == 0)
+        kprintf("vana: no programs to run: pass each program as a multiboot module (QEMU: -initrd \"prog.elf args\")\n");
     kernel_print_heap_usage();
     for (size_t i = 0; i < boot->module_count; i++) {
         const struct boot_module* m = &boot->modules[i];

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# In-kernel tests: boot build/vana.elf with "ktest" and read the KTAP it
+# prints on the serial port; every test case counts. Then boots that check
+# how the kernel refuses to start. Run from the repository root after `make`.
+set -euo pipefail
+source tests/lib.sh
+
+cp tests/kernel/ktest-module.txt build/user/
+boot ktest 128 ktest "ktest-module.txt arg1 arg2"
+cases_ok=$(grep -cE '^    ok [0-9]+ ' "$log" || true)
+cases_failed=$(grep -cE '^    not ok [0-9]+ ' "$log" || true)
+grep -E '^    (not )?ok [0-9]+ |^        #' "$log" | sed 's/^    //'
+passed=$((passed + cases_ok))
+failed=$((failed + cases_failed))
+check "ktest: KTAP header" has_line "KTAP version 1"
+check "ktest: every suite reported" test "$(grep -cE '^(not )?ok [0-9]+ ' "$log")" -eq "$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log")"
+check "ktest: QEMU exit status 1 (all passed)" test "$status" -eq 1
+
+boot low-memory 64 poweroff ""
+check "low memory: says what it needs and what it found" \
+    has_line "vana: not enough memory: the kernel heap needs usable RAM from 0x01000000 to 0x07400000 (116 MiB of RAM), but this machine has 63 MiB usable"
+check "low memory: stops cleanly (exit status 3, no reboot loop)" test "$status" -eq 3
+check "low memory: no triple fault" bash -c "[ \$(grep -c '^Vana: ' '$log') -eq 1 ]"
+
+boot no-modules 128 poweroff ""
+check "no modules: says why nothing runs" has_line "vana: no programs to run"
+check "no modules: boots, reports the heap and powers off" test "$status" -eq 1
+
+check "boot log: memory map, heap range and table, paging on" bash -c \
+    "grep -q 'vana: memory map' '$log' && grep -q 'table at 0x00007e00-0x0000e200' '$log' && grep -q 'vana: paging on' '$log'"
+check "boot log: the kmalloc/kfree demonstration" has_line "(leftmost fit reuses the hole)"
+
+finish kernel
