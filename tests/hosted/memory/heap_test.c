@@ -341,6 +341,8 @@ static void heap_malloc_marks_long_run_first_middles_last(void** state)
     alloc_blocks(f, 4);
     ASSERT_TABLE(f, SINGLE, FIRST, MIDDLE, MIDDLE, LAST);
     assert_int_equal(MIDDLE, 0x81);
+    assert_int_equal(HEAP_BLOCK_IS_FIRST, 0x40);
+    assert_int_equal(HEAP_BLOCK_HAS_NEXT, 0x80);
 }
 
 /* ---- heap_free ---- */

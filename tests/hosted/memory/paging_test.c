@@ -527,6 +527,23 @@ static void paging_set_on_not_present_directory_entry_starts_an_empty_table(void
     paging_release_4gb(&shared);
 }
 
+static void paging_set_writes_the_entry_verbatim(void** state)
+{
+    struct fixture* f = *state;
+    const uint32_t entry = 0x00ABC000 | PAGING_WRITE_THROUGH | PAGING_IS_WRITEABLE;  /* not present */
+    assert_int_equal(paging_set(f->kernel, va(0x00400000), entry), 0);
+    assert_int_equal(paging_get(dir(f->kernel), va(0x00400000)), entry);
+    assert_null(paging_get_physical_address(dir(f->kernel), va(0x00400000)));
+}
+
+static void paging_set_rejects_unaligned_or_out_of_range_virt(void** state)
+{
+    struct fixture* f = *state;
+    EXPECT_EINVARG(f, paging_set(chunk, va(0x00400800), 0x00900000 | USER_FLAGS));
+    EXPECT_EINVARG(f, paging_set(chunk, va(0x100000000), 0x00900000 | USER_FLAGS));
+    assert_int_equal(paging_set(NULL, va(0x00400000), 0), -EINVARG);
+}
+
 /* ---- lookups ---- */
 
 static void paging_get_physical_address_returns_frame_plus_offset(void** state)
@@ -832,6 +849,8 @@ int main(void)
         PAGING_TEST(paging_unmap_makes_only_that_page_not_present),
         PAGING_TEST(paging_map_user_and_write_flags_reach_directory_entry),
         PAGING_TEST(paging_set_on_not_present_directory_entry_starts_an_empty_table),
+        PAGING_TEST(paging_set_writes_the_entry_verbatim),
+        PAGING_TEST(paging_set_rejects_unaligned_or_out_of_range_virt),
         PAGING_TEST(paging_get_physical_address_returns_frame_plus_offset),
         PAGING_TEST(paging_get_physical_address_returns_null_for_not_present_table_entry),
         PAGING_TEST(paging_get_physical_address_returns_null_for_not_present_directory_entry),
