@@ -21,7 +21,7 @@ KERNEL_ASM := src/boot/boot.asm $(filter-out src/boot/boot.asm,$(shell find src 
 KERNEL_OBJ := $(KERNEL_C:%.c=build/kernel/%.o) $(KERNEL_ASM:%.asm=build/kernel/%.asm.o)
 KERNEL := build/vana.elf
 
-QEMU_FLAGS := -m 128 -display none -serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+QEMU_FLAGS := -m 128 -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 .PHONY: all kernel user run debug test deps clean help
 all: kernel user
@@ -56,13 +56,14 @@ DEMO_MODULES := $(DEMO_PROGRAMS:%=build/user/%)
 
 run: deps all
 	@echo "Booting Vana; quit with Ctrl-A X."
-	cd build/user && $(QEMU) $(QEMU_FLAGS) -kernel ../vana.elf -append "$(RUN_CMDLINE)" \
+	cd build/user && $(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel ../vana.elf -append "$(RUN_CMDLINE)" \
 		-initrd "$(DEMO_INITRD)"
 
 debug: deps all
-	@echo "QEMU waits for gdb on :1234; gdb loads the symbols from build/vana.elf."
-	cd build/user && $(QEMU) $(QEMU_FLAGS) -s -S -kernel ../vana.elf -initrd "$(DEMO_INITRD)" & \
-		gdb -q -x scripts/vana.gdb; kill %1 2>/dev/null || true
+	@echo "QEMU waits for gdb on :1234 (serial output: build/debug-serial.log)."
+	(cd build/user && exec $(QEMU) $(QEMU_FLAGS) -serial file:../debug-serial.log -s -S \
+		-kernel ../vana.elf -initrd "$(DEMO_INITRD)") & \
+	gdb -q -x scripts/vana.gdb; kill $$! 2>/dev/null || true
 
 test: deps all
 	@tests/run.sh

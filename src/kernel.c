@@ -129,18 +129,27 @@ static void kernel_print_heap_usage(void)
 static void kernel_start_processes(void)
 {
     const struct boot_info* boot = boot_info_get();
+    struct heap* heap = kheap_get();
     struct process* process;
+    size_t started = 0, paging_blocks = 0;
 
     if (boot->module_count == 0)
         kprintf("vana: no programs to run: pass each program as a multiboot module (QEMU: -initrd \"prog.elf args\")\n");
     kernel_print_heap_usage();
+    size_t heap_before = heap_blocks_in_use(heap);
     for (size_t i = 0; i < boot->module_count; i++) {
         const struct boot_module* m = &boot->modules[i];
         if (process_load(m->string, m->data, m->size, &process) == 0) {
             kprintf("vana: started process %d (%s)\n", process->pid, process->name);
+            paging_blocks += 1 + paging_owned_tables(&process->directory);
+            started++;
             task_ready(&process->task);
         }
     }
+    if (started)
+        kprintf("vana: %zu processes hold %zu KiB of kernel heap, %zu KiB of it page directories and tables\n",
+                started, (heap_blocks_in_use(heap) - heap_before) * VANA_HEAP_BLOCK_SIZE / 1024,
+                paging_blocks * VANA_HEAP_BLOCK_SIZE / 1024);
     task_run_scheduler();
     kprintf("vana: all processes have ended\n");
     kernel_print_heap_usage();
