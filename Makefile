@@ -39,15 +39,18 @@ deps:
 kernel: $(KERNEL)
 
 $(KERNEL): $(KERNEL_OBJ) src/boot/linker.ld
-	$(LD) -m elf_i386 -nostdlib -T src/boot/linker.ld -o $@ $(KERNEL_OBJ) $(RUNTIME_LIB)
+	@echo "  LD      $@"
+	@$(LD) -m elf_i386 -nostdlib -T src/boot/linker.ld -o $@ $(KERNEL_OBJ) $(RUNTIME_LIB)
 
 build/kernel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
 build/kernel/%.asm.o: %.asm
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf32 -g -F dwarf $< -o $@
+	@echo "  NASM    $<"
+	@$(NASM) -f elf32 -g -F dwarf $< -o $@
 
 include user/user.mk
 -include tests/hosted/hosted.mk

@@ -21,24 +21,30 @@ user: $(USER_PROGRAMS)
 
 build/user-obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(USER_CFLAGS) -c $< -o $@
 
 build/user-obj/user/lib/crt0.asm.o: user/lib/crt0.asm
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf32 $< -o $@
+	@echo "  NASM    $<"
+	@$(NASM) -f elf32 $< -o $@
 
 $(USER_LIB): $(USER_LIB_OBJ)
-	rm -f $@
-	llvm-ar-14 rcs $@ $^
+	@rm -f $@
+	@echo "  AR      $@"
+	@llvm-ar-14 rcs $@ $^
 
 build/user/%.elf: build/user-obj/user/programs/%.o $(USER_LIB) user/user.ld
 	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -nostdlib -T user/user.ld -o $@ build/user-obj/user/lib/crt0.asm.o $< $(USER_LIB) $(RUNTIME_LIB)
+	@echo "  LD      $@"
+	@$(LD) -m elf_i386 -nostdlib -T user/user.ld -o $@ build/user-obj/user/lib/crt0.asm.o $< $(USER_LIB) $(RUNTIME_LIB)
 
 build/user/%.elf: build/user-obj/tests/user/%.o $(USER_LIB) user/user.ld
 	@mkdir -p $(dir $@)
-	$(LD) -m elf_i386 -nostdlib -T user/user.ld -o $@ build/user-obj/user/lib/crt0.asm.o $< $(USER_LIB) $(RUNTIME_LIB)
+	@echo "  LD      $@"
+	@$(LD) -m elf_i386 -nostdlib -T user/user.ld -o $@ build/user-obj/user/lib/crt0.asm.o $< $(USER_LIB) $(RUNTIME_LIB)
 
 # A flat binary starts executing at its first byte, which crt0's _start is (user.ld puts it first).
 build/user/flat.bin: build/user/hello.elf
-	$(OBJCOPY) -O binary $< $@
+	@echo "  OBJCOPY $@"
+	@$(OBJCOPY) -O binary $< $@

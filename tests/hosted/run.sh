@@ -59,6 +59,7 @@ run_test() {
 run_test heap_test plain tests/hosted/memory/heap_test.c src/memory/heap/heap.c
 run_test paging_test plain tests/hosted/memory/paging_test.c src/memory/paging/paging.c \
     src/memory/heap/heap.c "${HOSTED_SUPPORT[@]}"
+run_test elf_test plain tests/hosted/task/elf_test.c src/task/elf.c
 run_test memory_test renamed tests/hosted/memory/memory_test.c src/memory/memory.c
 
 echo "hosted: $passed passed, $failed failed"

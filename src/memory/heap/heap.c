@@ -51,26 +51,34 @@ static size_t heap_size_to_blocks(size_t size)
 
 /*
  * Find the leftmost run of 'blocks' free blocks. Returns true and its first
- * index in *start, or false when no run that long exists. A run is only
- * accepted once all of its blocks have been seen free, so a short free tail
- * at the end of the table is never returned.
+ * index in *start, or false when no run that long exists.
+ *
+ * The candidate run [s, s + blocks) is checked from its far end backwards.
+ * A taken block at j - 1 rules out every start up to j - 1, so the next
+ * candidate starts at j, and the blocks [j, s + blocks) just seen free need
+ * not be looked at again. So each entry is read at most once, and a long
+ * request skips ahead up to its own length per taken block it meets. The
+ * first candidate found all free is the leftmost fit, and a candidate is
+ * only considered while it fits in the table, so a short free tail at the
+ * end is never returned.
  */
 static bool heap_get_start_block(const struct heap* heap, size_t blocks, size_t* start)
 {
-    size_t run_start = 0;
-    size_t run_length = 0;
+    size_t total = heap->table->total;
+    size_t s = heap->first_free_hint;
+    size_t known_free_end = s;  /* [s, known_free_end) has been seen free */
 
-    for (size_t i = heap->first_free_hint; i < heap->table->total; i++) {
-        if (!heap_block_is_free(heap, i)) {
-            run_length = 0;
-            continue;
-        }
-        if (run_length == 0)
-            run_start = i;
-        if (++run_length == blocks) {
-            *start = run_start;
+    while (blocks <= total - s) {
+        size_t end = s + blocks;
+        size_t j = end;
+        while (j > known_free_end && heap_block_is_free(heap, j - 1))
+            j--;
+        if (j == known_free_end) {
+            *start = s;
             return true;
         }
+        s = j;
+        known_free_end = end;
     }
     return false;
 }

@@ -45,7 +45,9 @@ static uint32_t paging_table_entry_address(const void* table)
 /* Hosted builds have 64-bit pointers; a paged address must still fit in 32 bits. */
 static bool paging_is_32bit_range(uintptr_t start, uint64_t bytes)
 {
-    return (uint64_t)start + bytes <= PAGING_ADDRESS_LIMIT;
+    /* Written so that no sum can wrap, even with 64-bit start and bytes. */
+    uint64_t first = start;
+    return first <= PAGING_ADDRESS_LIMIT && bytes <= PAGING_ADDRESS_LIMIT - first;
 }
 
 /*
@@ -115,6 +117,9 @@ void paging_release_4gb(struct paging_4gb_chunk* chunk)
     }
     kfree(directory);
     chunk->directory_entry = NULL;
+    /* Forget it, so that no later paging_set reads the freed directory. */
+    if (chunk == current_directory)
+        current_directory = NULL;
 }
 
 /* paging_free_4gb - free a chunk from paging_new_4gb: its tables, directory and itself. */
@@ -177,6 +182,14 @@ static uint32_t paging_table_index(uintptr_t virt)
     return (uint32_t)(virt >> PAGING_TABLE_SHIFT) % PAGING_TOTAL_ENTRIES_PER_TABLE;
 }
 
+/* The table the loaded directory uses for directory entry index, or NULL. */
+static uint32_t* paging_loaded_table(uint32_t index)
+{
+    if (!current_directory || !current_directory->directory_entry)
+        return NULL;
+    return paging_entry_table(current_directory->directory_entry[index]);
+}
+
 /*
  * Return the table behind directory entry index, owned by chunk: a shared
  * table is copied first. NULL when the copy cannot be allocated.
@@ -206,7 +219,8 @@ static uint32_t* paging_owned_table(struct paging_4gb_chunk* chunk, uint32_t ind
  * paging_set - write entry as the table entry for the page at virt in
  * chunk, copying a shared table first. The directory entry gains the user
  * and write rights the entry asks for, so the table entry alone decides.
- * If chunk is the loaded directory, the stale translation is flushed.
+ * If the loaded directory translates virt through the changed table, the
+ * stale translation is flushed.
  * Return: 0, -EINVARG for an unaligned or out-of-range virt, -ENOMEM.
  */
 int paging_set(struct paging_4gb_chunk* chunk, void* virt, uint32_t entry)
@@ -221,7 +235,12 @@ int paging_set(struct paging_4gb_chunk* chunk, void* virt, uint32_t entry)
         return -ENOMEM;
     chunk->directory_entry[index] |= entry & (PAGING_ACCESS_FROM_ALL | PAGING_IS_WRITEABLE);
     table[paging_table_index(address)] = entry;
-    if (chunk == current_directory)
+    /*
+     * The CPU may have cached the old entry if the loaded directory reaches
+     * virt through this table: because chunk is loaded, or because the
+     * loaded directory shares the table (the kernel's, seen from a process).
+     */
+    if (paging_loaded_table(index) == table)
         paging_invalidate_tlb_entry(virt);
     return 0;
 }
@@ -256,7 +275,7 @@ int paging_map_range(struct paging_4gb_chunk* directory, void* virt, void* phys,
 
     uint32_t frame = (uint32_t)(uintptr_t)phys;
     for (int i = 0; i < count; i++) {
-        void* page = (char*)virt + (size_t)i * PAGING_PAGE_SIZE;
+        void* page = (void*)((uintptr_t)virt + (size_t)i * PAGING_PAGE_SIZE);  /* virt may be NULL */
         int res = paging_set(directory, page, (frame + (uint32_t)i * PAGING_PAGE_SIZE) | (uint32_t)flags);
         if (res < 0)
             return res;
