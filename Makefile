@@ -5,7 +5,8 @@ CC := clang
 LD := ld.lld
 NASM := nasm
 QEMU := qemu-system-i386
-OBJCOPY := llvm-objcopy-14
+OBJCOPY := llvm-objcopy
+AR := llvm-ar
 
 # The kernel and user programs are freestanding i386 code. No SSE/x87:
 # the kernel does not save FPU state across task switches, so it turns the
@@ -24,6 +25,8 @@ KERNEL := build/vana.elf
 QEMU_FLAGS := -m 128 -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
 .PHONY: all kernel user run debug test deps clean help
+# Keep the object files of pattern chains: they are what makes rebuilds incremental.
+.SECONDARY:
 all: kernel user
 
 help:

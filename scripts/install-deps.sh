@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(clang lld llvm nasm qemu-system-x86 libcmocka-dev valgrind make gdb)
-commands=(clang ld.lld llvm-objcopy-14 nasm qemu-system-i386 "" valgrind make gdb)
+commands=(clang ld.lld llvm-objcopy nasm qemu-system-i386 "" valgrind make gdb)
 
 missing=()
 for i in "${!packages[@]}"; do
@@ -15,7 +15,12 @@ for i in "${!packages[@]}"; do
     fi
 done
 # The compiler runtime for i386 (64-bit division) and for the sanitizers and libFuzzer.
-compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.builtins-i386.a" >/dev/null || missing+=(libclang-rt-dev)
+for runtime in builtins-i386 fuzzer-x86_64 asan-x86_64; do
+    if ! compgen -G "/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.$runtime.a" >/dev/null; then
+        missing+=(libclang-rt-dev)
+        break
+    fi
+done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "Installing: ${missing[*]}"

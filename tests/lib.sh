@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared by the QEMU test scripts: boot Vana, then check what it printed.
 # Each check prints "ok - NAME" or "not ok - NAME" and is counted; finish
 # prints "LAYER: N passed, N failed" and sets the exit status.
@@ -23,7 +24,7 @@ boot() {
     local name=$1 memory=$2 cmdline=$3 initrd=$4
     log="$LOG_DIR/$name.log"
     local args=(-m "$memory" -display none -serial stdio -no-reboot -monitor none
-        -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel ../vana.elf -append "$cmdline")
+        -device "isa-debug-exit,iobase=0xf4,iosize=0x04" -kernel ../vana.elf -append "$cmdline")
     [ -n "$initrd" ] && args+=(-initrd "$initrd")
     set +e
     (cd build/user && timeout "$QEMU_TIMEOUT" qemu-system-i386 "${args[@]}" </dev/null) >"$log" 2>&1

@@ -3,7 +3,7 @@
 # the in-kernel KTAP tests and the user-program tests under QEMU. Each layer
 # ends with "LAYER: N passed, N failed"; the last line adds them up.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 layers=("tests/hosted/run.sh" "tests/fuzz/run.sh $FUZZ_SECONDS" "tests/kernel/run.sh" "tests/user/run.sh")

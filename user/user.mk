@@ -32,7 +32,7 @@ build/user-obj/user/lib/crt0.asm.o: user/lib/crt0.asm
 $(USER_LIB): $(USER_LIB_OBJ)
 	@rm -f $@
 	@echo "  AR      $@"
-	@llvm-ar-14 rcs $@ $^
+	@$(AR) rcs $@ $^
 
 build/user/%.elf: build/user-obj/user/programs/%.o $(USER_LIB) user/user.ld
 	@mkdir -p $(dir $@)

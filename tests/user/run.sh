@@ -63,7 +63,7 @@ dir=build/user
 printf 'this is not an ELF file, just some text long enough to hold a header.\n' >$dir/bad-magic.elf
 head -c 40 $dir/hello.elf >$dir/truncated-header.elf
 head -c 300 $dir/hello.elf >$dir/truncated-data.elf
-patch_byte() { cp $dir/hello.elf "$dir/$1"; printf "$3" | dd of="$dir/$1" bs=1 seek="$2" conv=notrunc status=none; }
+patch_byte() { cp $dir/hello.elf "$dir/$1"; printf "%b" "$3" | dd of="$dir/$1" bs=1 seek="$2" conv=notrunc status=none; }
 patch_byte wrong-class.elf 4 '\x02'
 patch_byte wrong-machine.elf 18 '\x3e'
 patch_byte not-executable.elf 16 '\x03'
