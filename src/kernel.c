@@ -15,6 +15,7 @@
 #include "cpu/io.h"
 #include "cpu/pic.h"
 #include "cpu/pit.h"
+#include "cpu/registers.h"
 #include "memory/heap/kheap.h"
 #include "memory/paging/paging.h"
 #include "task/process.h"
@@ -26,9 +27,6 @@
 #define QEMU_DEBUG_EXIT_PORT 0xF4
 #define QEMU_EXIT_SUCCESS 0
 #define QEMU_EXIT_FAILURE 1
-
-#define CR0_MONITOR_COPROCESSOR 0x2
-#define CR0_EMULATION 0x4
 
 static struct paging_4gb_chunk* kernel_chunk;
 
@@ -83,10 +81,7 @@ static void kernel_print_memory_map(void)
  */
 static void kernel_fpu_off(void)
 {
-    uint32_t cr0;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    cr0 = (cr0 | CR0_EMULATION) & ~CR0_MONITOR_COPROCESSOR;
-    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+    cpu_write_cr0((cpu_read_cr0() | CR0_EMULATION) & ~CR0_MONITOR_COPROCESSOR);
 }
 
 static void kernel_paging_init(void)

@@ -8,6 +8,7 @@
  * (Intel SDM vol. 3A, 7.2.1 and 6.12.1).
  */
 #include "gdt.h"
+#include "registers.h"
 
 struct gdt_descriptor
 {
@@ -17,12 +18,6 @@ struct gdt_descriptor
     uint8_t access;       /* present, privilege level, type */
     uint8_t granularity;  /* limit bits 19-16 and the G/D flags */
     uint8_t base_high;
-} __attribute__((packed));
-
-struct gdt_pointer
-{
-    uint16_t limit;
-    uint32_t base;
 } __attribute__((packed));
 
 struct tss
@@ -71,7 +66,7 @@ void gdt_init(void)
     tss.iomap_base = sizeof(tss);
     gdt_set(5, (uint32_t)&tss, sizeof(tss) - 1, ACCESS_TSS, 0x00);
 
-    static struct gdt_pointer pointer;
+    static struct pseudo_descriptor pointer;
     pointer.limit = sizeof(gdt) - 1;
     pointer.base = (uint32_t)gdt;
     gdt_load(&pointer, GDT_KERNEL_CODE_SELECTOR, GDT_KERNEL_DATA_SELECTOR);

@@ -7,6 +7,7 @@
  */
 #include "idt.h"
 #include "gdt.h"
+#include "registers.h"
 
 #include <stdint.h>
 
@@ -17,12 +18,6 @@ struct idt_gate
     uint8_t zero;
     uint8_t type_attributes;  /* present, DPL, gate type */
     uint16_t offset_high;
-} __attribute__((packed));
-
-struct idt_pointer
-{
-    uint16_t limit;
-    uint32_t base;
 } __attribute__((packed));
 
 #define GATE_INTERRUPT_RING0 0x8E  /* present, DPL 0, 32-bit interrupt gate */
@@ -47,7 +42,7 @@ void idt_init(void)
         idt_set(vector, isr_table[vector], GATE_INTERRUPT_RING0);
     idt_set(IDT_SYSCALL_VECTOR, isr_table[IDT_SYSCALL_VECTOR], GATE_INTERRUPT_RING3);
 
-    static struct idt_pointer pointer;
+    static struct pseudo_descriptor pointer;
     pointer.limit = sizeof(idt) - 1;
     pointer.base = (uint32_t)idt;
     __asm__ volatile("lidt %0" : : "m"(pointer));

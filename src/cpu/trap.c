@@ -14,6 +14,7 @@
 #include "pic.h"
 #include "pit.h"
 #include "probe.h"
+#include "registers.h"
 #include "syscall/syscall.h"
 #include "task/task.h"
 
@@ -34,28 +35,14 @@ static const char* const exception_names[IDT_EXCEPTION_COUNT] = {
 #define PAGE_FAULT_PROTECTION 0x1  /* clear: the page was not present */
 #define PAGE_FAULT_WRITE 0x2
 
-static uint32_t read_cr2(void)
-{
-    uint32_t value;
-    __asm__ volatile("mov %%cr2, %0" : "=r"(value));
-    return value;
-}
-
-static uint32_t read_cr3(void)
-{
-    uint32_t value;
-    __asm__ volatile("mov %%cr3, %0" : "=r"(value));
-    return value;
-}
-
 static void kernel_exception(const struct trapframe* frame)
 {
     kprintf("\nvana: kernel exception %u: %s, error code 0x%x\n", frame->vector,
             exception_names[frame->vector], frame->error_code);
     if (frame->vector == EXCEPTION_PAGE_FAULT)
-        kprintf("  cr2 %08x (%s, %s)\n", read_cr2(), frame->error_code & PAGE_FAULT_WRITE ? "write" : "read",
+        kprintf("  cr2 %08x (%s, %s)\n", cpu_read_cr2(), frame->error_code & PAGE_FAULT_WRITE ? "write" : "read",
                 frame->error_code & PAGE_FAULT_PROTECTION ? "protection violation" : "not present");
-    kprintf("  eip %08x  cs %04x  eflags %08x  cr3 %08x\n", frame->eip, frame->cs, frame->eflags, read_cr3());
+    kprintf("  eip %08x  cs %04x  eflags %08x  cr3 %08x\n", frame->eip, frame->cs, frame->eflags, cpu_read_cr3());
     kprintf("  eax %08x  ebx %08x  ecx %08x  edx %08x\n", frame->eax, frame->ebx, frame->ecx, frame->edx);
     kprintf("  esi %08x  edi %08x  ebp %08x  esp %08x\n", frame->esi, frame->edi, frame->ebp,
             frame->kernel_esp + 12);
@@ -65,7 +52,7 @@ static void kernel_exception(const struct trapframe* frame)
 static void user_exception(const struct trapframe* frame)
 {
     if (frame->vector == EXCEPTION_PAGE_FAULT) {
-        task_kill_current("page fault at 0x%x (%s, %s)", read_cr2(),
+        task_kill_current("page fault at 0x%x (%s, %s)", cpu_read_cr2(),
                           frame->error_code & PAGE_FAULT_WRITE ? "write" : "read",
                           frame->error_code & PAGE_FAULT_PROTECTION ? "protection violation" : "not present");
     }

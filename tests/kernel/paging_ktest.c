@@ -1,38 +1,22 @@
 /* Paging on the real CPU: CR0, CR3, the identity map, and page 0. */
 #include "config.h"
 #include "cpu/probe.h"
+#include "cpu/registers.h"
 #include "kernel.h"
 #include "ktest.h"
 #include "memory/heap/kheap.h"
 #include "memory/paging/paging.h"
 #include "status.h"
 
-#define CR0_PAGING 0x80000000u
-#define CR0_WRITE_PROTECT 0x00010000u
-
-static uint32_t read_cr0(void)
-{
-    uint32_t value;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(value));
-    return value;
-}
-
-static uint32_t read_cr3(void)
-{
-    uint32_t value;
-    __asm__ volatile("mov %%cr3, %0" : "=r"(value));
-    return value;
-}
-
 static void paging_is_enabled_with_write_protect(void)
 {
-    KTEST_EXPECT(read_cr0() & CR0_PAGING);
-    KTEST_EXPECT(read_cr0() & CR0_WRITE_PROTECT);
+    KTEST_EXPECT(cpu_read_cr0() & CR0_PAGING);
+    KTEST_EXPECT(cpu_read_cr0() & CR0_WRITE_PROTECT);
 }
 
 static void cr3_holds_the_kernel_directory(void)
 {
-    KTEST_EXPECT(read_cr3() == (uint32_t)kernel_paging_chunk()->directory_entry);
+    KTEST_EXPECT(cpu_read_cr3() == (uint32_t)kernel_paging_chunk()->directory_entry);
     KTEST_EXPECT(paging_current() == kernel_paging_chunk());
 }
 
