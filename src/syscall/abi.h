@@ -15,6 +15,7 @@
 #define SYSCALL_YIELD 7    /* yield() -> 0 */
 #define SYSCALL_MEMINFO 8  /* meminfo(struct vana_meminfo* out) -> 0 */
 #define SYSCALL_EXIT 9     /* exit(int status), does not return */
+#define SYSCALL_MEMMAP 10  /* memmap() -> 0: the kernel prints the caller's mappings */
 
 /* What SYSCALL_MEMINFO reports; every size is in 4 KiB blocks. */
 struct vana_meminfo

@@ -81,10 +81,17 @@ static int32_t syscall_exit(struct process* process, uint32_t status, uint32_t u
     task_exit_current((int)status);
 }
 
+static int32_t syscall_memmap(struct process* process, uint32_t unused1, uint32_t unused2, uint32_t unused3)
+{
+    (void)unused1, (void)unused2, (void)unused3;
+    process_report_memory(process);
+    return 0;
+}
+
 static const syscall_handler syscall_handlers[] = {
     [SYSCALL_PRINT] = syscall_print,   [SYSCALL_PUTCHAR] = syscall_putchar, [SYSCALL_MALLOC] = syscall_malloc,
     [SYSCALL_FREE] = syscall_free,     [SYSCALL_GETPID] = syscall_getpid,   [SYSCALL_YIELD] = syscall_yield,
-    [SYSCALL_MEMINFO] = syscall_meminfo, [SYSCALL_EXIT] = syscall_exit,
+    [SYSCALL_MEMINFO] = syscall_meminfo, [SYSCALL_EXIT] = syscall_exit,     [SYSCALL_MEMMAP] = syscall_memmap,
 };
 
 /*

@@ -96,14 +96,20 @@ struct process* process_current(void)
     return task ? task->process : NULL;
 }
 
-/* Give the pages of [ptr, ptr + blocks) back the kernel directory's own entries. */
+/*
+ * Give the pages of [ptr, ptr + blocks) back the kernel directory's own
+ * entries; a page table left with no user page goes back to being shared.
+ */
 static void process_unmap_blocks(struct process* process, void* ptr, size_t blocks)
 {
-    uint32_t* kernel = kernel_paging_chunk()->directory_entry;
+    struct paging_4gb_chunk* kernel = kernel_paging_chunk();
     for (size_t i = 0; i < blocks; i++) {
         char* page = (char*)ptr + i * PAGING_PAGE_SIZE;
         /* The copied table exists already, so this cannot fail for lack of memory. */
-        paging_set(&process->directory, page, paging_get(kernel, page));
+        paging_set(&process->directory, page, paging_get(kernel->directory_entry, page));
+        /* At the last page of the run and of each 4 MiB region it crosses. */
+        if (i == blocks - 1 || ((uintptr_t)page + PAGING_PAGE_SIZE) % (PAGING_PAGE_SIZE * PAGING_TOTAL_ENTRIES_PER_TABLE) == 0)
+            paging_share_unchanged_table(&process->directory, kernel, page);
     }
 }
 

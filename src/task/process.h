@@ -44,5 +44,6 @@ int process_free(struct process* process, void* ptr);
 int process_check_user(struct process* process, const void* ptr, size_t size, bool write);
 int process_copy_string_from_user(struct process* process, const void* user, char* buffer, size_t size);
 size_t process_allocated_blocks(const struct process* process);
+void process_report_memory(struct process* process);
 
 #endif

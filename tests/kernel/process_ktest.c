@@ -78,6 +78,25 @@ static void process_free_restores_the_kernel_entry(void)
     process_destroy(p);
 }
 
+static void process_free_gives_back_a_page_table_left_without_user_pages(void)
+{
+    struct process* p = load_spinner();
+    if (!p)
+        return;
+    char* a = process_malloc(p, 3 * 4096);
+    char* b = process_malloc(p, 4096);
+    KTEST_EXPECT(paging_owned_tables(&p->directory) == 3);
+    KTEST_EXPECT(process_free(p, a) == 0);
+    KTEST_EXPECT(paging_owned_tables(&p->directory) == 3);  /* b still lives there */
+    KTEST_EXPECT(process_free(p, b) == 0);
+    KTEST_EXPECT(paging_owned_tables(&p->directory) == 2);
+    uint32_t index = (uint32_t)b >> 22;
+    /* The kernel's table and rights, not owned; the CPU may have set the accessed bit in either entry. */
+    uint32_t difference = p->directory.directory_entry[index] ^ kernel_paging_chunk()->directory_entry[index];
+    KTEST_EXPECT(difference == PAGING_TABLE_IS_OWNED || difference == (PAGING_TABLE_IS_OWNED | PAGING_ACCESSED));
+    process_destroy(p);
+}
+
 static void process_free_rejects_what_it_did_not_allocate(void)
 {
     struct process* p = load_spinner();
@@ -159,6 +178,8 @@ static const struct ktest_case process_cases[] = {
      process_maps_program_stack_and_arguments_for_user_only_there},
     {"process_malloc_maps_zeroed_blocks_at_their_own_address", process_malloc_maps_zeroed_blocks_at_their_own_address},
     {"process_free_restores_the_kernel_entry", process_free_restores_the_kernel_entry},
+    {"process_free_gives_back_a_page_table_left_without_user_pages",
+     process_free_gives_back_a_page_table_left_without_user_pages},
     {"process_free_rejects_what_it_did_not_allocate", process_free_rejects_what_it_did_not_allocate},
     {"process_allocations_are_not_capped", process_allocations_are_not_capped},
     {"process_destroy_returns_every_block", process_destroy_returns_every_block},

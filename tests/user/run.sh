@@ -15,6 +15,9 @@ check "syscalls: C library malloc/calloc/realloc/printf/strings" exited_ok 2 lib
 check "syscalls: every bad pointer, size and command is refused" exited_ok 3 syscalls.elf
 check "syscalls: a flat binary runs from its first byte" has_line "hello from process 4 (flat.bin), 1 argument(s): hi"
 check "syscalls: exit(0) through the C library" exited_ok 5 status.elf
+check "syscalls: memmap prints the caller's mappings" has_line "vana: memory of process 3 (syscalls.elf): 12 KiB of page tables (directory + 2), 0 allocations of 0 blocks"
+check "syscalls: memmap shows the stack" grep -qE '^  003fb000-003ff000 rw +16 KiB  stack$' "$log"
+check "syscalls: memmap shows read-only text" grep -qE '^  00400000-004[0-9a-f]{5} r- +[0-9]+ KiB  program$' "$log"
 check "syscalls: kernel heap back where it started" heap_lines_equal
 check "syscalls: QEMU exit status 1 when every process exits 0" test "$status" -eq 1
 

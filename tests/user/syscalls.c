@@ -82,6 +82,7 @@ static void check_unknown_commands(void)
 
 static void check_small_calls(void)
 {
+    CHECK(vana_memmap() == 0);
     CHECK(vana_getpid() > 0);
     CHECK(vana_yield() == 0);
     CHECK(vana_putchar('\n') == '\n');

@@ -43,6 +43,11 @@ int vana_meminfo(struct vana_meminfo* info)
     return (int)vana_syscall(SYSCALL_MEMINFO, (long)info, 0, 0);
 }
 
+int vana_memmap(void)
+{
+    return (int)vana_syscall(SYSCALL_MEMMAP, 0, 0, 0);
+}
+
 void vana_exit(int status)
 {
     vana_syscall(SYSCALL_EXIT, status, 0, 0);

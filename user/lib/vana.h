@@ -16,6 +16,7 @@ int vana_free(void* ptr);
 int vana_getpid(void);
 int vana_yield(void);
 int vana_meminfo(struct vana_meminfo* info);
+int vana_memmap(void);
 void vana_exit(int status) __attribute__((noreturn));
 long vana_syscall(long command, long arg1, long arg2, long arg3);
 

@@ -1,4 +1,4 @@
-/* memstat: what the kernel heap and this process hold, via system call 8. */
+/* memstat: what the kernel heap and this process hold, via system calls 8 (meminfo) and 10 (memmap). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <vana.h>
@@ -21,6 +21,7 @@ int main(void)
     report("start");
     void* p = malloc(100000);
     report("after malloc(100000)");
+    vana_memmap();
     free(p);
     report("after free");
     return 0;

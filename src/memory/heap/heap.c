@@ -246,6 +246,28 @@ int heap_reserve(struct heap* heap, void* start, void* end)
 }
 
 /*
+ * heap_usage_map - draw the table into out[0, width] as width characters
+ * and a terminator: each character stands for an equal share of the
+ * blocks (the last may have fewer), '.' when all of them are free, '#'
+ * when all are taken, '+' when some are. width must be at least 1.
+ */
+void heap_usage_map(const struct heap* heap, char* out, size_t width)
+{
+    size_t total = heap->table->total;
+    size_t per_character = total / width + (total % width != 0);
+    size_t written = 0;
+
+    for (size_t first = 0; first < total && written < width; first += per_character) {
+        size_t last = first + per_character < total ? first + per_character : total;
+        size_t taken = 0;
+        for (size_t i = first; i < last; i++)
+            taken += !heap_block_is_free(heap, i);
+        out[written++] = taken == 0 ? '.' : taken == last - first ? '#' : '+';
+    }
+    out[written] = '\0';
+}
+
+/*
  * heap_check - verify the table's invariants: every entry is free (0x00)
  * or taken with known flags, every taken run starts with IS_FIRST and is
  * chained by HAS_NEXT to its end, and the counters agree with the table.

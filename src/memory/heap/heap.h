@@ -40,5 +40,6 @@ size_t heap_blocks_in_use(const struct heap* heap);
 size_t heap_allocation_blocks(const struct heap* heap, const void* ptr);
 int heap_reserve(struct heap* heap, void* start, void* end);
 int heap_check(const struct heap* heap);
+void heap_usage_map(const struct heap* heap, char* out, size_t width);
 
 #endif

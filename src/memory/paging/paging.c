@@ -28,6 +28,7 @@
 /* Bits 31-22 of an address index the directory, bits 21-12 the table. */
 #define PAGING_DIRECTORY_SHIFT 22
 #define PAGING_TABLE_SHIFT 12
+#define PAGING_TABLE_SPAN ((uint64_t)PAGING_TOTAL_ENTRIES_PER_TABLE * PAGING_PAGE_SIZE)
 #define PAGING_ADDRESS_LIMIT 0x100000000ull
 
 static struct paging_4gb_chunk* current_directory;
@@ -356,6 +357,78 @@ int paging_check_user_range(uint32_t* directory, const void* virt, size_t size, 
             return -EFAULT;
     }
     return 0;
+}
+
+/*
+ * paging_share_unchanged_table - if the table chunk owns for the 4 MiB
+ * region of virt has become identical to kernel's table for that region
+ * (every user page in it was unmapped again), free it and share kernel's
+ * table once more.
+ * Return: 1 when the table was given back, 0 when there was nothing to do
+ * (shared already, or still different), -EINVARG for virt past 4 GiB.
+ */
+int paging_share_unchanged_table(struct paging_4gb_chunk* chunk, const struct paging_4gb_chunk* kernel, void* virt)
+{
+    if (!paging_is_32bit_range((uintptr_t)virt, 1))
+        return -EINVARG;
+    uint32_t index = paging_directory_index((uintptr_t)virt);
+    uint32_t entry = chunk->directory_entry[index];
+    uint32_t kernel_entry = kernel->directory_entry[index];
+
+    if (chunk == kernel || !(entry & PAGING_TABLE_IS_OWNED) || !(kernel_entry & PAGING_IS_PRESENT))
+        return 0;
+    const uint32_t* table = paging_entry_table(entry);
+    const uint32_t* kernel_table = paging_entry_table(kernel_entry);
+    for (int i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++) {
+        /* The CPU sets the accessed and dirty bits in either copy as pages are used. */
+        if ((table[i] ^ kernel_table[i]) & ~(uint32_t)(PAGING_ACCESSED | PAGING_DIRTY))
+            return 0;
+    }
+    chunk->directory_entry[index] = kernel_entry & ~PAGING_TABLE_IS_OWNED;
+    /*
+     * The CPU also caches directory entries, and only a CR3 write (or an
+     * invlpg of each page) drops them: do that before the old table's
+     * memory can be handed out again (Intel SDM vol. 3A, 4.10.4.1).
+     */
+    if (chunk == current_directory)
+        paging_load_directory(chunk->directory_entry);
+    kfree(paging_entry_table(entry));
+    return 1;
+}
+
+/*
+ * paging_next_user_range - find the first run of pages at or above from
+ * that ring 3 can reach through directory, all with the same rights.
+ * Return: true with the run in [*start, *end) and its table-entry flags in
+ * *flags, or false when there is none.
+ */
+bool paging_next_user_range(uint32_t* directory, uint64_t from, uint64_t* start, uint64_t* end, uint32_t* flags)
+{
+    const uint32_t user = PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL;
+    bool found = false;
+
+    for (uint64_t page = from - from % PAGING_PAGE_SIZE; page < PAGING_ADDRESS_LIMIT; page += PAGING_PAGE_SIZE) {
+        uint32_t directory_entry = directory[paging_directory_index((uintptr_t)page)];
+        uint32_t entry = 0;
+        if ((directory_entry & user) == user)
+            entry = paging_entry_table(directory_entry)[paging_table_index((uintptr_t)page)] & PAGING_FLAGS_MASK;
+        else if (!found)
+            page += PAGING_TABLE_SPAN - PAGING_PAGE_SIZE - page % PAGING_TABLE_SPAN;  /* skip the region */
+
+        bool reachable = (entry & user) == user;
+        if (found && (!reachable || entry != *flags)) {
+            *end = page;
+            return true;
+        }
+        if (reachable && !found) {
+            found = true;
+            *start = page;
+            *flags = entry;
+        }
+    }
+    if (found)
+        *end = PAGING_ADDRESS_LIMIT;
+    return found;
 }
 
 /* paging_owned_tables - how many page tables chunk owns (the measure of its cost). */

@@ -11,6 +11,9 @@
 #define PAGING_ACCESS_FROM_ALL 0b00000100
 #define PAGING_IS_WRITEABLE 0b00000010
 #define PAGING_IS_PRESENT 0b00000001
+/* Set by the CPU, never by Vana: the page was read (accessed) or written (dirty). */
+#define PAGING_ACCESSED 0b00100000
+#define PAGING_DIRTY 0b01000000
 
 /*
  * Bit 9 is one of the three bits the CPU leaves to software. In a directory
@@ -53,6 +56,8 @@ uint32_t paging_get(uint32_t* directory, void* virt);
 void* paging_get_physical_address(uint32_t* directory, void* virt);
 int paging_check_user_range(uint32_t* directory, const void* virt, size_t size, bool write);
 size_t paging_owned_tables(const struct paging_4gb_chunk* chunk);
+int paging_share_unchanged_table(struct paging_4gb_chunk* chunk, const struct paging_4gb_chunk* kernel, void* virt);
+bool paging_next_user_range(uint32_t* directory, uint64_t from, uint64_t* start, uint64_t* end, uint32_t* flags);
 
 /* paging.asm (the hosted tests supply stand-ins) */
 void paging_load_directory(uint32_t* directory);
