@@ -53,7 +53,6 @@ int process_load(const char* command_line, const void* program, size_t size, str
     struct process* process = kzalloc(sizeof(struct process));
     if (!process)
         return -ENOMEM;
-    process->pid = next_pid++;
     process_set_name(process, command_line);
 
     const char* reason = NULL;
@@ -67,6 +66,8 @@ int process_load(const char* command_line, const void* program, size_t size, str
         process_destroy(process);
         return res;
     }
+    /* Only a program that loaded gets a pid, so pids follow the modules that run. */
+    process->pid = next_pid++;
     *out = process;
     return 0;
 }

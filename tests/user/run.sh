@@ -85,7 +85,7 @@ check "malformed: not ET_EXEC" refused not-executable.elf "not a static executab
 check "malformed: segment below 0x400000" refused low-segment.elf "segment below the program area"
 check "malformed: segment over the kernel heap" refused heap-segment.elf "segment overlaps the kernel heap"
 check "malformed: empty flat binary" refused empty.bin "empty program"
-check "malformed: the kernel goes on" has_line "hello from process 10 (hello.elf), 2 argument(s): still here"
+check "malformed: the kernel goes on" has_line "hello from process 1 (hello.elf), 2 argument(s): still here"
 check "malformed: kernel heap back where it started" heap_lines_equal
 check "malformed: QEMU exit status 1" test "$status" -eq 1
 
