@@ -45,7 +45,7 @@ static void kernel_exception(const struct trapframe* frame)
     kprintf("  eip %08x  cs %04x  eflags %08x  cr3 %08x\n", frame->eip, frame->cs, frame->eflags, cpu_read_cr3());
     kprintf("  eax %08x  ebx %08x  ecx %08x  edx %08x\n", frame->eax, frame->ebx, frame->ecx, frame->edx);
     kprintf("  esi %08x  edi %08x  ebp %08x  esp %08x\n", frame->esi, frame->edi, frame->ebp,
-            frame->kernel_esp + 12);
+            frame->kernel_esp + 20);  /* PUSHA's ESP, less the vector, error code, EIP, CS and EFLAGS above it */
     panic("%s in kernel mode at eip 0x%x", exception_names[frame->vector], frame->eip);
 }
 

@@ -16,6 +16,13 @@ check "ktest: KTAP header" has_line "KTAP version 1"
 check "ktest: every suite reported" test "$(grep -cE '^(not )?ok [0-9]+ ' "$log")" -eq "$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log")"
 check "ktest: QEMU exit status 1 (all passed)" test "$status" -eq 1
 
+boot kernel-fault 128 "ktest ktest-panic" ""
+check "kernel fault: names the exception and its error code" has_line "vana: kernel exception 14: page fault, error code 0x0"
+check "kernel fault: CR2 and the kind of access" has_line "  cr2 00000000 (read, not present)"
+check "kernel fault: EIP and a register dump" bash -c "grep -qE '^  eip [0-9a-f]{8}  cs 0008' '$log' && grep -qE '^  eax [0-9a-f]{8}  ebx' '$log'"
+check "kernel fault: panics and says where" has_line "vana: panic: page fault in kernel mode at eip 0x"
+check "kernel fault: leaves QEMU with status 3" test "$status" -eq 3
+
 boot low-memory 64 poweroff ""
 check "low memory: says what it needs and what it found" \
     has_line "vana: not enough memory: the kernel heap needs usable RAM from 0x01000000 to 0x07400000 (116 MiB of RAM), but this machine has 63 MiB usable"
