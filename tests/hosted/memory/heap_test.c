@@ -668,6 +668,130 @@ static void heap_check_detects_free_block_below_hint(void** state)
     assert_int_equal(heap_check(&f->heap), -EIO);
 }
 
+/* ---- heap_usage_map ---- */
+
+#define MAP_MAX (2 * TEST_BLOCKS + 8)   /* the widest map a case draws */
+
+/* The map's buffer, with guard bytes well past the widest map. */
+struct guarded_map
+{
+    char out[MAP_MAX + 1 + GUARD_BYTES];
+};
+
+/*
+ * Draw the map width characters wide into a buffer of guard bytes. The
+ * call must leave the heap as it was, end the string within out[0, width]
+ * and write no byte past out[width].
+ */
+static const char* draw_map(struct fixture* f, struct guarded_map* m, size_t width)
+{
+    assert_true(width >= 1 && width <= MAP_MAX);
+    memset(m->out, GUARD, sizeof(m->out));
+    struct snapshot before = take_snapshot(f);
+    heap_usage_map(&f->heap, m->out, width);
+    assert_unchanged(f, &before);
+    for (size_t i = width + 1; i < sizeof(m->out); i++)
+        assert_int_equal((unsigned char)m->out[i], GUARD);
+    assert_non_null(memchr(m->out, '\0', width + 1));
+    return m->out;
+}
+
+static void heap_usage_map_of_empty_heap_is_all_free(void** state)
+{
+    struct fixture* f = *state;
+    struct guarded_map m;
+    assert_string_equal(draw_map(f, &m, TEST_BLOCKS), "................");
+    assert_string_equal(draw_map(f, &m, 8), "........");
+    assert_string_equal(draw_map(f, &m, 4), "....");
+    assert_string_equal(draw_map(f, &m, 6), "......");
+}
+
+static void heap_usage_map_of_full_heap_is_all_taken(void** state)
+{
+    struct fixture* f = *state;
+    struct guarded_map m;
+    assert_non_null(alloc_blocks(f, TEST_BLOCKS));
+    assert_string_equal(draw_map(f, &m, TEST_BLOCKS), "################");
+    assert_string_equal(draw_map(f, &m, 8), "########");
+    assert_string_equal(draw_map(f, &m, 4), "####");
+    /* Three blocks a character, the last covering only block 15: all taken still. */
+    assert_string_equal(draw_map(f, &m, 6), "######");
+}
+
+static void heap_usage_map_marks_partly_taken_share_with_plus(void** state)
+{
+    struct fixture* f = *state;
+    struct guarded_map m;
+    assert_int_equal(heap_reserve(&f->heap, block(f, 1), block(f, 5)), 0);   /* blocks 1-4 */
+    /* Two blocks a character: {0,1} half, {2,3} all, {4,5} half, the rest none. */
+    assert_string_equal(draw_map(f, &m, 8), "+#+.....");
+    /* Four a character: {0-3} three of four, {4-7} one of four. */
+    assert_string_equal(draw_map(f, &m, 4), "++..");
+}
+
+static void heap_usage_map_with_one_block_per_character_mirrors_table(void** state)
+{
+    struct fixture* f = *state;
+    struct guarded_map m;
+    assert_non_null(alloc_blocks(f, 3));                 /* blocks 0-2 */
+    void* b = alloc_blocks(f, 2);                        /* blocks 3-4 */
+    assert_non_null(alloc_blocks(f, 1));                 /* block 5 */
+    assert_non_null(alloc_blocks(f, 4));                 /* blocks 6-9 */
+    assert_int_equal(heap_free(&f->heap, b), 0);
+    assert_int_equal(heap_reserve(&f->heap, block(f, TEST_BLOCKS - 1), block(f, TEST_BLOCKS)), 0);
+
+    const char* map = draw_map(f, &m, TEST_BLOCKS);
+    assert_string_equal(map, "###..#####.....#");
+    for (size_t i = 0; i < TEST_BLOCKS; i++)
+        assert_int_equal(map[i], f->bytes.entries[i] == FREE ? '.' : '#');
+}
+
+static void heap_usage_map_of_width_one_sums_up_whole_heap(void** state)
+{
+    struct fixture* f = *state;
+    struct guarded_map m;
+    assert_string_equal(draw_map(f, &m, 1), ".");
+    assert_non_null(alloc_blocks(f, 1));
+    assert_string_equal(draw_map(f, &m, 1), "+");
+    assert_non_null(alloc_blocks(f, TEST_BLOCKS - 2));
+    assert_string_equal(draw_map(f, &m, 1), "+");
+    assert_non_null(alloc_blocks(f, 1));
+    assert_string_equal(draw_map(f, &m, 1), "#");
+}
+
+/* One block a character, so the string is total characters long, shorter than width. */
+static void heap_usage_map_wider_than_heap_draws_one_character_per_block(void** state)
+{
+    struct fixture* f = *state;
+    struct guarded_map m;
+    assert_int_equal(heap_reserve(&f->heap, block(f, 0), block(f, 1)), 0);
+    assert_int_equal(heap_reserve(&f->heap, block(f, TEST_BLOCKS - 1), block(f, TEST_BLOCKS)), 0);
+    assert_string_equal(draw_map(f, &m, TEST_BLOCKS + 1), "#..............#");
+    assert_string_equal(draw_map(f, &m, 2 * TEST_BLOCKS), "#..............#");
+    assert_string_equal(draw_map(f, &m, MAP_MAX), "#..............#");
+}
+
+/*
+ * 16 blocks in 6 characters: three a character and one in the last. In 7
+ * or 5 characters the rounded-up share uses up the blocks in fewer
+ * characters than width, and the string ends there.
+ */
+static void heap_usage_map_with_width_not_dividing_total_rounds_share_up(void** state)
+{
+    struct fixture* f = *state;
+    struct guarded_map m;
+    assert_int_equal(heap_reserve(&f->heap, block(f, 2), block(f, 3)), 0);
+    assert_int_equal(heap_reserve(&f->heap, block(f, 3), block(f, 6)), 0);
+    assert_int_equal(heap_reserve(&f->heap, block(f, 12), block(f, 13)), 0);
+    assert_int_equal(heap_reserve(&f->heap, block(f, 15), block(f, 16)), 0);
+
+    /* {0-2} {3-5} {6-8} {9-11} {12-14} {15} */
+    assert_string_equal(draw_map(f, &m, 6), "+#..+#");
+    assert_string_equal(draw_map(f, &m, 7), "+#..+#");
+    /* {0-3} {4-7} {8-11} {12-15} */
+    assert_string_equal(draw_map(f, &m, 5), "++.+");
+}
+
 /* ---- exhaustion ---- */
 
 static void heap_recovers_after_exhaustion(void** state)
@@ -745,6 +869,13 @@ int main(void)
         HEAP_TEST(heap_check_detects_run_chained_past_table_end),
         HEAP_TEST(heap_check_detects_counter_mismatch),
         HEAP_TEST(heap_check_detects_free_block_below_hint),
+        HEAP_TEST(heap_usage_map_of_empty_heap_is_all_free),
+        HEAP_TEST(heap_usage_map_of_full_heap_is_all_taken),
+        HEAP_TEST(heap_usage_map_marks_partly_taken_share_with_plus),
+        HEAP_TEST(heap_usage_map_with_one_block_per_character_mirrors_table),
+        HEAP_TEST(heap_usage_map_of_width_one_sums_up_whole_heap),
+        HEAP_TEST(heap_usage_map_wider_than_heap_draws_one_character_per_block),
+        HEAP_TEST(heap_usage_map_with_width_not_dividing_total_rounds_share_up),
         HEAP_TEST(heap_recovers_after_exhaustion),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -809,6 +809,356 @@ static void paging_4gb_chunk_get_directory_returns_the_directory(void** state)
     assert_ptr_equal(paging_4gb_chunk_get_directory(f->kernel), f->kernel->directory_entry);
 }
 
+/* ---- paging_share_unchanged_table ---- */
+
+/* Put the kernel's own entry for virt back into chunk, as process_unmap_blocks does. */
+static void restore_kernel_entry(const struct fixture* f, struct paging_4gb_chunk* chunk, uint64_t virt)
+{
+    assert_int_equal(paging_set(chunk, va(virt), paging_get(dir(f->kernel), va(virt))), 0);
+}
+
+/* Map a user page at virt in chunk, which copies its table, then take the mapping back. */
+static void map_then_restore(const struct fixture* f, struct paging_4gb_chunk* chunk, uint64_t virt)
+{
+    assert_int_equal(paging_map(chunk, va(virt), va(0x00900000), USER_FLAGS), 0);
+    restore_kernel_entry(f, chunk, virt);
+}
+
+static void paging_share_unchanged_table_frees_restored_table_and_shares_again(void** state)
+{
+    struct fixture* f = *state;
+    struct paging_4gb_chunk shared = new_shared(f);
+    const uint64_t virt = 0x00403000;
+    size_t d = dir_index(virt);
+    map_then_restore(f, &shared, virt);
+    assert_int_equal(paging_owned_tables(&shared), 1);
+    assert_ptr_not_equal(table_of(dir(&shared)[d]), table_of(dir(f->kernel)[d]));
+    size_t blocks = kheap_hosted_blocks_in_use();
+
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(virt)), 1);
+    assert_int_equal(paging_owned_tables(&shared), 0);
+    assert_int_equal(kheap_hosted_blocks_in_use(), blocks - 1);
+    assert_int_equal(dir(&shared)[d], dir(f->kernel)[d] & ~PAGING_TABLE_IS_OWNED);
+    assert_int_equal(paging_get(dir(&shared), va(virt)), virt | KERNEL_FLAGS);
+
+    /* Shared again, so the next change copies the table again. */
+    assert_int_equal(paging_map(&shared, va(virt), va(0x00900000), USER_FLAGS), 0);
+    assert_int_equal(paging_owned_tables(&shared), 1);
+    assert_int_equal(kheap_hosted_blocks_in_use(), blocks);
+    assert_int_equal(paging_get(dir(f->kernel), va(virt)), virt | KERNEL_FLAGS);
+    paging_release_4gb(&shared);
+}
+
+static void paging_share_unchanged_table_keeps_table_that_still_differs(void** state)
+{
+    struct fixture* f = *state;
+    struct paging_4gb_chunk shared = new_shared(f);
+    assert_int_equal(paging_map(&shared, va(0x00400000), va(0x00900000), USER_FLAGS), 0);
+    assert_int_equal(paging_map(&shared, va(0x00401000), va(0x00901000), USER_FLAGS), 0);
+    restore_kernel_entry(f, &shared, 0x00400000);   /* 0x00401000 is still the user's */
+
+    struct unchanged_check check;
+    remember(&check, &shared);
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x00400000)), 0);
+    assert_nothing_changed(&check, &shared);
+    assert_int_equal(paging_get(dir(&shared), va(0x00401000)), 0x00901000 | USER_FLAGS);
+
+    /* A kernel page unmapped in the copy is a difference too. */
+    restore_kernel_entry(f, &shared, 0x00401000);
+    assert_int_equal(paging_unmap(&shared, va(0x00402000)), 0);
+    remember(&check, &shared);
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x00400000)), 0);
+    assert_nothing_changed(&check, &shared);
+
+    restore_kernel_entry(f, &shared, 0x00402000);
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x00400000)), 1);
+    assert_int_equal(paging_owned_tables(&shared), 0);
+    paging_release_4gb(&shared);
+}
+
+/* The CPU sets accessed and dirty in either table; any other bit is a real difference. */
+static void paging_share_unchanged_table_ignores_only_accessed_and_dirty_bits(void** state)
+{
+    struct fixture* f = *state;
+    struct paging_4gb_chunk shared = new_shared(f);
+    size_t d = dir_index(0x00400000);
+    map_then_restore(f, &shared, 0x00400000);
+    uint32_t* copy = table_of(dir(&shared)[d]);
+    uint32_t* kernel_table = table_of(dir(f->kernel)[d]);
+
+    const uint32_t differences[] = {PAGING_IS_PRESENT, PAGING_IS_WRITEABLE, PAGING_ACCESS_FROM_ALL,
+                                    PAGING_WRITE_THROUGH, PAGING_CACHE_DISABLED, 0x80, 0x100,
+                                    PAGING_TABLE_IS_OWNED, 0x1000, 0x80000000};
+    for (size_t i = 0; i < sizeof(differences) / sizeof(differences[0]); i++) {
+        copy[9] ^= differences[i];
+        struct unchanged_check check;
+        remember(&check, &shared);
+        assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x00400000)), 0);
+        assert_nothing_changed(&check, &shared);
+        copy[9] ^= differences[i];
+    }
+
+    copy[0] |= PAGING_ACCESSED | PAGING_DIRTY;
+    copy[1] |= PAGING_ACCESSED;
+    kernel_table[2] |= PAGING_ACCESSED | PAGING_DIRTY;
+    kernel_table[0] |= PAGING_DIRTY;
+    size_t blocks = kheap_hosted_blocks_in_use();
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x00400000)), 1);
+    assert_int_equal(paging_owned_tables(&shared), 0);
+    assert_int_equal(kheap_hosted_blocks_in_use(), blocks - 1);
+    assert_int_equal(dir(&shared)[d], dir(f->kernel)[d] & ~PAGING_TABLE_IS_OWNED);
+    paging_release_4gb(&shared);
+}
+
+static void paging_share_unchanged_table_leaves_shared_entry_alone(void** state)
+{
+    struct fixture* f = *state;
+    struct paging_4gb_chunk shared = new_shared(f);
+    paging_switch(&shared);
+    struct unchanged_check check;
+    remember(&check, &shared);
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x00400000)), 0);
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0)), 0);
+    assert_nothing_changed(&check, &shared);
+
+    /* Given back once, there is nothing left to give back. */
+    map_then_restore(f, &shared, 0x00400000);
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x00400000)), 1);
+    remember(&check, &shared);
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x00400000)), 0);
+    assert_nothing_changed(&check, &shared);
+    paging_switch(&nothing_loaded);
+    paging_release_4gb(&shared);
+}
+
+/* The kernel's table is identical to itself; freeing it would take it from every process. */
+static void paging_share_unchanged_table_never_frees_kernel_tables(void** state)
+{
+    struct fixture* f = *state;
+    paging_switch(f->kernel);
+    struct unchanged_check check;
+    remember(&check, f->kernel);
+    assert_int_equal(paging_share_unchanged_table(f->kernel, f->kernel, va(0x00400000)), 0);
+    assert_int_equal(paging_share_unchanged_table(f->kernel, f->kernel, va(0xFFFFF000)), 0);
+    assert_nothing_changed(&check, f->kernel);
+    assert_int_equal(paging_owned_tables(f->kernel), PAGING_TOTAL_ENTRIES_PER_TABLE);
+}
+
+/* 0x100000000 and 0x100400000 would alias regions 0 and 1, both given back if they were let in. */
+static void paging_share_unchanged_table_rejects_virt_past_4gib(void** state)
+{
+    struct fixture* f = *state;
+    struct paging_4gb_chunk shared = new_shared(f);
+    map_then_restore(f, &shared, 0x00001000);
+    map_then_restore(f, &shared, 0x00400000);
+    paging_switch(&shared);
+    struct unchanged_check check;
+    remember(&check, &shared);
+
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x100000000)), -EINVARG);
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x100400000)), -EINVARG);
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(UINTPTR_MAX - PAGE + 1)), -EINVARG);
+    assert_nothing_changed(&check, &shared);
+    assert_int_equal(paging_owned_tables(&shared), 2);
+    /* The last byte below 4 GiB is in range: its region is shared, so nothing to do. */
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0xFFFFFFFF)), 0);
+
+    paging_switch(&nothing_loaded);
+    paging_release_4gb(&shared);
+}
+
+/*
+ * The CPU may still cache the old directory entry, so CR3 is reloaded. That
+ * it happens before the kfree is not visible to the recording stand-in.
+ */
+static void paging_share_unchanged_table_on_loaded_directory_reloads_cr3(void** state)
+{
+    struct fixture* f = *state;
+    struct paging_4gb_chunk shared = new_shared(f);
+    paging_switch(&shared);
+    map_then_restore(f, &shared, 0x00400000);
+    paging_asm_record_reset();
+    size_t blocks = kheap_hosted_blocks_in_use();
+
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x00400000)), 1);
+    assert_int_equal(paging_asm_record.load_directory_calls, 1);
+    assert_ptr_equal(paging_asm_record.last_loaded_directory, dir(&shared));
+    assert_ptr_equal(paging_current(), &shared);
+    assert_int_equal(kheap_hosted_blocks_in_use(), blocks - 1);
+    paging_switch(&nothing_loaded);
+    paging_release_4gb(&shared);
+}
+
+static void paging_share_unchanged_table_on_directory_not_loaded_does_not_reload(void** state)
+{
+    struct fixture* f = *state;
+    struct paging_4gb_chunk shared = new_shared(f);
+    paging_switch(f->kernel);
+    map_then_restore(f, &shared, 0x00400000);
+    paging_asm_record_reset();
+
+    assert_int_equal(paging_share_unchanged_table(&shared, f->kernel, va(0x00400000)), 1);
+    assert_int_equal(paging_asm_record.load_directory_calls, 0);
+    assert_ptr_equal(paging_current(), f->kernel);
+    paging_release_4gb(&shared);
+}
+
+/* ---- paging_next_user_range ---- */
+
+static void assert_user_range(uint32_t* directory, uint64_t from, uint64_t start, uint64_t end, uint32_t flags)
+{
+    uint64_t got_start = 0, got_end = 0;
+    uint32_t got_flags = 0;
+    assert_true(paging_next_user_range(directory, from, &got_start, &got_end, &got_flags));
+    assert_int_equal(got_start, start);
+    assert_int_equal(got_end, end);
+    assert_int_equal(got_flags, flags);
+}
+
+static void assert_no_user_range(uint32_t* directory, uint64_t from)
+{
+    uint64_t start = 0, end = 0;
+    uint32_t flags = 0;
+    assert_false(paging_next_user_range(directory, from, &start, &end, &flags));
+}
+
+#define READ_ONLY_USER_FLAGS (PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL)
+
+static void paging_next_user_range_finds_none_in_kernel_only_directory(void** state)
+{
+    struct fixture* f = *state;
+    assert_no_user_range(dir(f->kernel), 0);
+    assert_no_user_range(dir(f->kernel), 0x00400000);
+    struct paging_4gb_chunk shared = new_shared(f);
+    assert_no_user_range(dir(&shared), 0);
+    paging_release_4gb(&shared);
+}
+
+static void paging_next_user_range_returns_single_user_page(void** state)
+{
+    struct fixture* f = *state;
+    assert_int_equal(paging_map(f->kernel, va(0x00402000), va(0x00900000), USER_FLAGS), 0);
+    assert_user_range(dir(f->kernel), 0, 0x00402000, 0x00403000, USER_FLAGS);
+    assert_user_range(dir(f->kernel), 0x00402000, 0x00402000, 0x00403000, USER_FLAGS);
+    assert_no_user_range(dir(f->kernel), 0x00403000);
+}
+
+/* Rights make a run, not frames: these three frames are not consecutive. */
+static void paging_next_user_range_merges_adjacent_pages_with_same_flags(void** state)
+{
+    struct fixture* f = *state;
+    assert_int_equal(paging_map(f->kernel, va(0x00400000), va(0x00900000), USER_FLAGS), 0);
+    assert_int_equal(paging_map(f->kernel, va(0x00401000), va(0x00905000), USER_FLAGS), 0);
+    assert_int_equal(paging_map(f->kernel, va(0x00402000), va(0x00902000), USER_FLAGS), 0);
+    assert_user_range(dir(f->kernel), 0, 0x00400000, 0x00403000, USER_FLAGS);
+}
+
+static void paging_next_user_range_splits_where_rights_change(void** state)
+{
+    struct fixture* f = *state;
+    assert_int_equal(paging_map(f->kernel, va(0x00400000), va(0x00900000), USER_FLAGS), 0);
+    assert_int_equal(paging_map_range(f->kernel, va(0x00401000), va(0x00901000), 2, READ_ONLY_USER_FLAGS), 0);
+    assert_int_equal(paging_map(f->kernel, va(0x00403000), va(0x00903000), USER_FLAGS | PAGING_WRITE_THROUGH), 0);
+    assert_int_equal(paging_map(f->kernel, va(0x00404000), va(0x00904000), USER_FLAGS | PAGING_CACHE_DISABLED), 0);
+
+    assert_user_range(dir(f->kernel), 0, 0x00400000, 0x00401000, USER_FLAGS);
+    assert_user_range(dir(f->kernel), 0x00401000, 0x00401000, 0x00403000, READ_ONLY_USER_FLAGS);
+    assert_user_range(dir(f->kernel), 0x00403000, 0x00403000, 0x00404000, USER_FLAGS | PAGING_WRITE_THROUGH);
+    assert_user_range(dir(f->kernel), 0x00404000, 0x00404000, 0x00405000, USER_FLAGS | PAGING_CACHE_DISABLED);
+    assert_no_user_range(dir(f->kernel), 0x00405000);
+}
+
+/* The CPU sets accessed and dirty as pages are used; they split no run and are not reported. */
+static void paging_next_user_range_ignores_accessed_and_dirty_bits(void** state)
+{
+    struct fixture* f = *state;
+    assert_int_equal(paging_map_range(f->kernel, va(0x00400000), va(0x00900000), 3, USER_FLAGS), 0);
+    uint32_t* table = table_of(dir(f->kernel)[dir_index(0x00400000)]);
+    table[0] |= PAGING_ACCESSED;
+    table[1] |= PAGING_ACCESSED | PAGING_DIRTY;
+    assert_user_range(dir(f->kernel), 0, 0x00400000, 0x00403000, USER_FLAGS);
+}
+
+static void paging_next_user_range_run_crosses_4mib_boundary(void** state)
+{
+    struct fixture* f = *state;
+    assert_int_equal(paging_map_range(f->kernel, va(0x007FE000), va(0x00900000), 4, USER_FLAGS), 0);
+    assert_int_equal(dir_index(0x00801000), dir_index(0x007FE000) + 1);   /* two pages in each of two tables */
+    assert_user_range(dir(f->kernel), 0, 0x007FE000, 0x00802000, USER_FLAGS);
+}
+
+/* Walk the runs as process_report_memory does: each search starts at the previous end. */
+static void paging_next_user_range_iterates_from_end_of_one_run_to_next(void** state)
+{
+    struct fixture* f = *state;
+    assert_int_equal(paging_map_range(f->kernel, va(0x00400000), va(0x00900000), 2, USER_FLAGS), 0);
+    assert_int_equal(paging_map(f->kernel, va(0x00C03000), va(0x00902000), READ_ONLY_USER_FLAGS), 0);
+    assert_int_equal(paging_map_range(f->kernel, va(0x80000000), va(0x00903000), 3, USER_FLAGS), 0);
+    const struct
+    {
+        uint64_t start, end;
+        uint32_t flags;
+    } want[] = {
+        {0x00400000, 0x00402000, USER_FLAGS},
+        {0x00C03000, 0x00C04000, READ_ONLY_USER_FLAGS},
+        {0x80000000, 0x80003000, USER_FLAGS},
+    };
+
+    uint64_t start = 0, end = 0;
+    uint32_t flags = 0;
+    size_t runs = 0;
+    while (paging_next_user_range(dir(f->kernel), end, &start, &end, &flags)) {
+        assert_true(runs < sizeof(want) / sizeof(want[0]));
+        assert_int_equal(start, want[runs].start);
+        assert_int_equal(end, want[runs].end);
+        assert_int_equal(flags, want[runs].flags);
+        runs++;
+    }
+    assert_int_equal(runs, sizeof(want) / sizeof(want[0]));
+}
+
+static void paging_next_user_range_from_inside_run_returns_rest_of_it(void** state)
+{
+    struct fixture* f = *state;
+    assert_int_equal(paging_map_range(f->kernel, va(0x00400000), va(0x00900000), 4, USER_FLAGS), 0);
+    assert_user_range(dir(f->kernel), 0x00402000, 0x00402000, 0x00404000, USER_FLAGS);
+    assert_user_range(dir(f->kernel), 0x00401ABC, 0x00401000, 0x00404000, USER_FLAGS);
+    assert_user_range(dir(f->kernel), 0x00403FFF, 0x00403000, 0x00404000, USER_FLAGS);
+}
+
+static void paging_next_user_range_requires_user_in_directory_entry(void** state)
+{
+    struct fixture* f = *state;
+    assert_int_equal(paging_map(f->kernel, va(0x00400000), va(0x00900000), USER_FLAGS), 0);
+    dir(f->kernel)[dir_index(0x00400000)] &= ~PAGING_ACCESS_FROM_ALL;
+    assert_no_user_range(dir(f->kernel), 0);
+
+    /* A directory entry without user rights also ends a run at its region. */
+    assert_int_equal(paging_map_range(f->kernel, va(0x00BFF000), va(0x00901000), 2, USER_FLAGS), 0);
+    dir(f->kernel)[dir_index(0x00C00000)] &= ~PAGING_ACCESS_FROM_ALL;
+    assert_user_range(dir(f->kernel), 0, 0x00BFF000, 0x00C00000, USER_FLAGS);
+    assert_no_user_range(dir(f->kernel), 0x00C00000);
+
+    /* So does one that is not present, and a table entry that is not present is no user page. */
+    dir(f->kernel)[dir_index(0x00C00000)] |= PAGING_ACCESS_FROM_ALL;
+    dir(f->kernel)[dir_index(0x00C00000)] &= ~PAGING_IS_PRESENT;
+    assert_user_range(dir(f->kernel), 0, 0x00BFF000, 0x00C00000, USER_FLAGS);
+    assert_int_equal(paging_map(f->kernel, va(0x00BFE000), va(0x00902000), USER_FLAGS & ~PAGING_IS_PRESENT), 0);
+    assert_user_range(dir(f->kernel), 0x00BFE000, 0x00BFF000, 0x00C00000, USER_FLAGS);
+}
+
+static void paging_next_user_range_at_top_page_ends_at_4gib(void** state)
+{
+    struct fixture* f = *state;
+    assert_int_equal(paging_map(f->kernel, va(0xFFFFF000), va(0x00900000), USER_FLAGS), 0);
+    assert_user_range(dir(f->kernel), 0, 0xFFFFF000, 0x100000000, USER_FLAGS);
+    assert_user_range(dir(f->kernel), 0xFFFFFFFF, 0xFFFFF000, 0x100000000, USER_FLAGS);
+    assert_no_user_range(dir(f->kernel), 0x100000000);
+
+    assert_int_equal(paging_map(f->kernel, va(0xFFFFE000), va(0x00901000), USER_FLAGS), 0);
+    assert_user_range(dir(f->kernel), 0xFFC00000, 0xFFFFE000, 0x100000000, USER_FLAGS);
+}
+
 #define PAGING_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -876,6 +1226,24 @@ int main(void)
         PAGING_TEST(paging_set_on_directory_not_loaded_does_not_flush),
         PAGING_TEST(paging_owned_tables_counts_copied_tables),
         PAGING_TEST(paging_4gb_chunk_get_directory_returns_the_directory),
+        PAGING_TEST(paging_share_unchanged_table_frees_restored_table_and_shares_again),
+        PAGING_TEST(paging_share_unchanged_table_keeps_table_that_still_differs),
+        PAGING_TEST(paging_share_unchanged_table_ignores_only_accessed_and_dirty_bits),
+        PAGING_TEST(paging_share_unchanged_table_leaves_shared_entry_alone),
+        PAGING_TEST(paging_share_unchanged_table_never_frees_kernel_tables),
+        PAGING_TEST(paging_share_unchanged_table_rejects_virt_past_4gib),
+        PAGING_TEST(paging_share_unchanged_table_on_loaded_directory_reloads_cr3),
+        PAGING_TEST(paging_share_unchanged_table_on_directory_not_loaded_does_not_reload),
+        PAGING_TEST(paging_next_user_range_finds_none_in_kernel_only_directory),
+        PAGING_TEST(paging_next_user_range_returns_single_user_page),
+        PAGING_TEST(paging_next_user_range_merges_adjacent_pages_with_same_flags),
+        PAGING_TEST(paging_next_user_range_splits_where_rights_change),
+        PAGING_TEST(paging_next_user_range_ignores_accessed_and_dirty_bits),
+        PAGING_TEST(paging_next_user_range_run_crosses_4mib_boundary),
+        PAGING_TEST(paging_next_user_range_iterates_from_end_of_one_run_to_next),
+        PAGING_TEST(paging_next_user_range_from_inside_run_returns_rest_of_it),
+        PAGING_TEST(paging_next_user_range_requires_user_in_directory_entry),
+        PAGING_TEST(paging_next_user_range_at_top_page_ends_at_4gib),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
