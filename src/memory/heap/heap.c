@@ -246,10 +246,12 @@ int heap_reserve(struct heap* heap, void* start, void* end)
 }
 
 /*
- * heap_usage_map - draw the table into out[0, width] as width characters
- * and a terminator: each character stands for an equal share of the
- * blocks (the last may have fewer), '.' when all of them are free, '#'
- * when all are taken, '+' when some are. width must be at least 1.
+ * heap_usage_map - draw the table into out[0, width]: at most width
+ * characters and a terminator. Each character stands for the same number
+ * of blocks, total / width rounded up (so fewer than width characters when
+ * that does not divide evenly, and the last may stand for fewer blocks):
+ * '.' when all of them are free, '#' when all are taken, '+' when some are.
+ * width must be at least 1.
  */
 void heap_usage_map(const struct heap* heap, char* out, size_t width)
 {
