@@ -99,6 +99,14 @@ check "many: all 40 held 1 MiB at the same time" test "$(count_lines "(all 40 he
 check "many: kernel heap back where it started" heap_lines_equal
 check "many: QEMU exit status 1" test "$status" -eq 1
 
+# --- random system calls from three processes at once -----------------------
+boot sysfuzz 128 poweroff "sysfuzz.elf 1 50000,sysfuzz.elf 2 50000,sysfuzz.elf 3 50000"
+check "sysfuzz: 150000 random calls, every answer as documented" \
+    test "$(count_lines "sysfuzz: 50000 rounds, 0 unexpected answers")" -eq 3
+check "sysfuzz: all three exit 0" test "$(grep -cE '^vana: process [0-9] \(sysfuzz.elf\) exited with status 0$' "$log")" -eq 3
+check "sysfuzz: no kernel panic" bash -c "! grep -q panic '$log'"
+check "sysfuzz: kernel heap back where it started" heap_lines_equal
+
 # --- output of one print is never split by another process -----------------
 boot printers 128 poweroff "printer.elf A,printer.elf B,printer.elf C"
 whole_lines() { [ "$(grep -cE '^(A{300}|B{300}|C{300})$' "$log")" -eq 90 ]; }

@@ -1,0 +1,153 @@
+/*
+ * sysfuzz SEED ROUNDS: call the kernel with random commands and arguments,
+ * and check that every bad one is answered with an error while the process
+ * and its memory go on. Exits 0 when every answer was as documented in
+ * docs/syscalls.md. The kernel's "kernel heap" lines then show nothing leaked.
+ */
+#include <stdlib.h>
+#include <vana.h>
+
+#include "check.h"
+#include "status.h"
+
+#define MAX_LIVE 64
+#define BLOCK 4096u
+
+struct allocation
+{
+    unsigned char* start;
+    unsigned int size;
+};
+
+static unsigned int state;
+static struct allocation live[MAX_LIVE];
+static int live_count;
+
+static unsigned int random_next(void)
+{
+    /* xorshift32 (Marsaglia 2003): plenty for picking test inputs. */
+    state ^= state << 13;
+    state ^= state >> 17;
+    state ^= state << 5;
+    return state;
+}
+
+/* Could this process read address? Its stack, arguments and program, and its live blocks. */
+static int is_ours(unsigned int address)
+{
+    if (address >= 0x3FB000 && address < 0x00800000)
+        return 1;
+    for (int i = 0; i < live_count; i++) {
+        unsigned int start = (unsigned int)live[i].start;
+        if (address >= start && address - start < (live[i].size + BLOCK - 1) / BLOCK * BLOCK)
+            return 1;
+    }
+    return 0;
+}
+
+/* An address this process may not touch: the kernel, its heap, others' blocks, unmapped space. */
+static unsigned int random_bad_address(void)
+{
+    static const unsigned int interesting[] = {0x0, 0x7E00, 0xB8000, 0x100000, 0x3FA000, 0x3FAFFF,
+                                               0x01000000, 0x07400000, 0x80000000, 0xFFFFFFFF, 0xFFFFF000};
+    unsigned int address;
+    do
+        address = (random_next() & 1) ? interesting[random_next() % 11] : random_next();
+    while (is_ours(address));
+    return address;
+}
+
+static unsigned int random_size(void)
+{
+    switch (random_next() % 4) {
+    case 0:
+        return random_next() % 64;
+    case 1:
+        return random_next() % (64 * 1024);
+    case 2:
+        return random_next();  /* mostly far more than the heap */
+    default:
+        return 0xFFFFFFFFu - random_next() % 8192;
+    }
+}
+
+static void fuzz_malloc(void)
+{
+    unsigned int size = random_size();
+    unsigned char* p = vana_malloc(size);
+    if (size == 0 || size > 200u * 1024 * 1024)
+        CHECK(p == NULL);
+    if (!p)
+        return;
+    CHECK((unsigned int)p % BLOCK == 0 && p[0] == 0 && p[size - 1] == 0);
+    p[0] = 0xA5;
+    if (live_count < MAX_LIVE)
+        live[live_count++] = (struct allocation){p, size};
+    else
+        CHECK(vana_free(p) == 0);
+}
+
+static void fuzz_free(void)
+{
+    if (live_count && random_next() % 2) {
+        int i = (int)(random_next() % (unsigned int)live_count);
+        struct allocation a = live[i];
+        unsigned int blocks = (a.size + BLOCK - 1) / BLOCK;
+        CHECK(a.start[0] == 0xA5);  /* nobody else wrote there */
+        if (blocks > 1)
+            CHECK(vana_free(a.start + BLOCK * (1 + random_next() % (blocks - 1))) == -EINVARG);
+        CHECK(vana_free(a.start + 1 + random_next() % (BLOCK - 1)) == -EINVARG);
+        CHECK(vana_free(a.start) == 0);
+        CHECK(vana_free(a.start) == -EINVARG);
+        live[i] = live[--live_count];
+        return;
+    }
+    unsigned int address = random_bad_address();
+    CHECK(vana_free((void*)address) == (address ? -EINVARG : 0));
+}
+
+static void fuzz_pointer_calls(void)
+{
+    unsigned int address = random_bad_address();
+    if (random_next() % 2)
+        CHECK(vana_print((const char*)address) == -EFAULT);
+    else
+        CHECK(vana_meminfo((struct vana_meminfo*)address) == -EFAULT);
+}
+
+static void fuzz_unknown_command(void)
+{
+    long command = (long)random_next();
+    if (command >= 0 && command <= 10)
+        command = 11 + (command & 0xFF);
+    CHECK(vana_syscall(command, (long)random_next(), (long)random_next(), (long)random_next()) == -ENOSYS);
+}
+
+int main(int argc, char** argv)
+{
+    state = argc > 1 ? (unsigned int)atoi(argv[1]) : 1;
+    int rounds = argc > 2 ? atoi(argv[2]) : 10000;
+    if (state == 0)
+        state = 1;
+
+    for (int round = 0; round < rounds && check_failures() < 10; round++) {
+        switch (random_next() % 4) {
+        case 0:
+            fuzz_malloc();
+            break;
+        case 1:
+            fuzz_free();
+            break;
+        case 2:
+            fuzz_pointer_calls();
+            break;
+        default:
+            fuzz_unknown_command();
+            break;
+        }
+    }
+    while (live_count)
+        CHECK(vana_free(live[--live_count].start) == 0);
+    printf("sysfuzz: %d rounds, %d unexpected answers\n", rounds, check_failures());
+    return check_failures();
+}
