@@ -12,13 +12,18 @@ HOSTED_CFLAGS=(-std=c11 -g -O1 -Wall -Wextra -Werror -Isrc -Itests/hosted
 # memory.c defines memset & co.; renamed, they can sit beside the C library's.
 HOSTED_RENAMED=(-ffreestanding -Dmemset=vana_memset -Dmemcpy=vana_memcpy
                 -Dmemcmp=vana_memcmp -Dmemmove=vana_memmove)
+# lib/string.c defines strlen & co.; renamed the same way.
+HOSTED_STRING_RENAMED=(-ffreestanding -Dstrlen=vana_strlen -Dstrnlen=vana_strnlen
+                       -Dstrcmp=vana_strcmp -Dstrncmp=vana_strncmp -Dstrchr=vana_strchr
+                       -Dstrrchr=vana_strrchr -Dstrcpy=vana_strcpy -Dstrcat=vana_strcat
+                       -Dstrlcpy=vana_strlcpy)
 HOSTED_SUPPORT=(tests/hosted/support/kheap_hosted.c tests/hosted/support/paging_asm_hosted.c)
 
 passed=0
 failed=0
 mkdir -p "$HOSTED_OUT"
 
-# run_test NAME plain|renamed SOURCE...: build one binary and count its cases.
+# run_test NAME plain|renamed|string-renamed SOURCE...: build one binary and count its cases.
 run_test() {
     local name=$1 extra=$2
     shift 2
@@ -26,6 +31,8 @@ run_test() {
     local -a flags=("${HOSTED_CFLAGS[@]}")
     if [[ $extra == renamed ]]; then
         flags+=("${HOSTED_RENAMED[@]}")
+    elif [[ $extra == string-renamed ]]; then
+        flags+=("${HOSTED_STRING_RENAMED[@]}")
     fi
 
     if ! "$HOSTED_CC" "${flags[@]}" "$@" -lcmocka -o "$binary" >"$log" 2>&1; then
@@ -61,6 +68,8 @@ run_test paging_test plain tests/hosted/memory/paging_test.c src/memory/paging/p
     src/memory/heap/heap.c "${HOSTED_SUPPORT[@]}"
 run_test elf_test plain tests/hosted/task/elf_test.c src/task/elf.c
 run_test memory_test renamed tests/hosted/memory/memory_test.c src/memory/memory.c
+run_test string_test string-renamed tests/hosted/lib/string_test.c src/lib/string.c
+run_test format_test plain tests/hosted/lib/format_test.c src/lib/format.c
 
 echo "hosted: $passed passed, $failed failed"
 (( failed == 0 ))
