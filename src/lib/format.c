@@ -75,14 +75,15 @@ int format(format_emit emit, void* context, const char* fmt, va_list args)
         }
         for (; *fmt >= '0' && *fmt <= '9'; fmt++)
             spec.width = spec.width * 10 + (*fmt - '0');
-        bool is_long = false;
+        /* 0: int; 1: 'l' or 'z' (size_t is as wide as long on both targets); 2: 'll'. */
+        int length = 0;
         for (; *fmt == 'l' || *fmt == 'z'; fmt++)
-            is_long = true;
+            length++;
 
         switch (*fmt) {
         case 'd':
         case 'i': {
-            intmax_t v = is_long ? va_arg(args, long) : va_arg(args, int);
+            intmax_t v = length >= 2 ? va_arg(args, long long) : length == 1 ? va_arg(args, long) : va_arg(args, int);
             uintmax_t magnitude = v < 0 ? -(uintmax_t)v : (uintmax_t)v;
             put_number(&out, &spec, magnitude, 10, false, v < 0);
             break;
@@ -90,7 +91,9 @@ int format(format_emit emit, void* context, const char* fmt, va_list args)
         case 'u':
         case 'x':
         case 'X': {
-            uintmax_t v = is_long ? va_arg(args, unsigned long) : va_arg(args, unsigned int);
+            uintmax_t v = length >= 2   ? va_arg(args, unsigned long long)
+                          : length == 1 ? va_arg(args, unsigned long)
+                                        : va_arg(args, unsigned int);
             put_number(&out, &spec, v, *fmt == 'u' ? 10 : 16, *fmt == 'X', false);
             break;
         }

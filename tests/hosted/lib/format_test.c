@@ -256,6 +256,15 @@ static void format_prints_long_min_and_long_max(void** state)
     expect_like_snprintf("%lu %lx", ULONG_MAX, ULONG_MAX);
 }
 
+static void format_prints_long_long_with_ll(void** state)
+{
+    (void)state;
+    expect_like_snprintf("%lld %lli", LLONG_MIN, LLONG_MAX);
+    expect_like_snprintf("%llu %llx %08llX", ULLONG_MAX, 0x123456789abcdefULL, 0xabcULL);
+    /* An int after a long long: the argument list must stay in step. */
+    expect_like_snprintf("%lld %d", -5LL, 7);
+}
+
 static void format_prints_size_t_with_z(void** state)
 {
     (void)state;
@@ -458,6 +467,7 @@ int main(void)
         cmocka_unit_test(format_prints_uint_max_in_decimal_and_hex),
         cmocka_unit_test(format_prints_hex_lowercase_with_x_and_uppercase_with_X),
         cmocka_unit_test(format_prints_long_min_and_long_max),
+        cmocka_unit_test(format_prints_long_long_with_ll),
         cmocka_unit_test(format_prints_size_t_with_z),
         cmocka_unit_test(format_pads_numbers_with_spaces_on_the_left),
         cmocka_unit_test(format_pads_numbers_with_zeros_after_the_0_flag),
