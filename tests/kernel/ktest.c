@@ -5,9 +5,10 @@
 
 #include <stdint.h>
 
-extern const struct ktest_suite heap_ktest, paging_ktest, boot_ktest, process_ktest;
+extern const struct ktest_suite boot_ktest, cpu_ktest, heap_ktest, paging_ktest, process_ktest;
 
-static const struct ktest_suite* const suites[] = {&boot_ktest, &heap_ktest, &paging_ktest, &process_ktest};
+static const struct ktest_suite* const suites[] = {&boot_ktest, &cpu_ktest, &heap_ktest, &paging_ktest,
+                                                   &process_ktest};
 
 static bool case_failed;
 
