@@ -144,7 +144,7 @@ void* process_malloc(struct process* process, size_t size)
     void* ptr = kzalloc(size);
     if (!ptr)
         return NULL;
-    size_t blocks = heap_allocation_blocks(kheap_get(), ptr);
+    size_t blocks = (size + VANA_HEAP_BLOCK_SIZE - 1) / VANA_HEAP_BLOCK_SIZE;  /* cannot wrap: kzalloc succeeded */
 
     if (paging_map_range(&process->directory, ptr, ptr, (int)blocks, PAGING_USER_READ_WRITE) < 0 ||
         process_record_allocation(process, ptr, blocks) < 0) {

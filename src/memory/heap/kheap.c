@@ -48,8 +48,9 @@ void* kmalloc(size_t size)
 void* kzalloc(size_t size)
 {
     void* ptr = kmalloc(size);
+    /* The allocation succeeded, so size is below the heap's size and rounding it up cannot wrap. */
     if (ptr)
-        memset(ptr, 0, heap_allocation_blocks(&kernel_heap, ptr) * VANA_HEAP_BLOCK_SIZE);
+        memset(ptr, 0, (size + VANA_HEAP_BLOCK_SIZE - 1) / VANA_HEAP_BLOCK_SIZE * VANA_HEAP_BLOCK_SIZE);
     return ptr;
 }
 
