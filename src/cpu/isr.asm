@@ -24,6 +24,12 @@ isr_%1:
 %endmacro
 
 isr_common:
+    ; The System V ABI that C code is compiled for assumes DF = 0 at every
+    ; call, and a user program may enter with DF = 1 (std). Interrupt gates
+    ; clear IF, TF, NT, RF and VM but leave DF alone (Intel SDM vol. 3A,
+    ; 6.12.1.3), so clear it here before any kernel C code runs; iretd
+    ; restores the user's own EFLAGS, DF included.
+    cld
     pushad
     push ds
     push es
