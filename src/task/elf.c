@@ -54,6 +54,8 @@ static int elf_check_header(const struct elf32_header* header, size_t size, cons
         return elf_refuse(reason, "wrong machine: not i386");
     if (header->phnum == 0)
         return elf_refuse(reason, "no program headers");
+    if (header->phnum > ELF_MAX_PROGRAM_HEADERS)
+        return elf_refuse(reason, "too many program headers (more than 32)");
     if (header->phentsize != sizeof(struct elf32_program_header))
         return elf_refuse(reason, "unexpected program header size");
     if ((uint64_t)header->phoff + (uint64_t)header->phnum * header->phentsize > size)
@@ -66,7 +68,9 @@ static int elf_check_header(const struct elf32_header* header, size_t size, cons
  * into the address window [lowest, highest), and describe it in *program.
  * Every PT_LOAD segment must lie in the file and in the window, with
  * filesz <= memsz; there must be at least one, and the entry point must be
- * inside an executable one.
+ * inside an executable one. At most ELF_MAX_PROGRAM_HEADERS headers, and
+ * the pages from the lowest segment to the highest at most
+ * ELF_MAX_SPAN_PER_CONTENT times the pages the segments cover (elf.h).
  * Return: 0, or -ENOEXEC with *reason saying what is wrong.
  */
 int elf_parse(const void* data, size_t size, uint32_t lowest, uint32_t highest, struct elf_program* program,
@@ -84,6 +88,7 @@ int elf_parse(const void* data, size_t size, uint32_t lowest, uint32_t highest, 
     program->high = 0;
 
     int entry_found = 0;
+    uint64_t content_pages = 0;  /* pages the segments cover, counted per segment */
     for (uint16_t i = 0; i < program->header_count; i++) {
         const struct elf32_program_header* segment = elf_loadable_segment(program, i);
         if (!segment)
@@ -102,6 +107,7 @@ int elf_parse(const void* data, size_t size, uint32_t lowest, uint32_t highest, 
         uint32_t page_end = (uint32_t)((end + ELF_PAGE_SIZE - 1) / ELF_PAGE_SIZE * ELF_PAGE_SIZE);
         if (page_end > program->high)
             program->high = page_end;
+        content_pages += (page_end - elf_page_down(segment->vaddr)) / ELF_PAGE_SIZE;
         if ((segment->flags & ELF_SEGMENT_EXECUTE) && header->entry >= segment->vaddr && header->entry < end)
             entry_found = 1;
     }
@@ -109,5 +115,7 @@ int elf_parse(const void* data, size_t size, uint32_t lowest, uint32_t highest, 
         return elf_refuse(reason, "no loadable segment");
     if (!entry_found)
         return elf_refuse(reason, "entry point outside every executable segment");
+    if ((program->high - program->low) / ELF_PAGE_SIZE > ELF_MAX_SPAN_PER_CONTENT * content_pages)
+        return elf_refuse(reason, "segments too far apart (span over twice their pages)");
     return 0;
 }

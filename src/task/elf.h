@@ -17,6 +17,17 @@
 #define ELF_SEGMENT_WRITE 0x2
 #define ELF_SEGMENT_READ 0x4
 
+/*
+ * Bounds on what one executable may ask of the loader, so that loading is
+ * linear in the image's size (docs/syscalls.md, "Starting a program").
+ * Real static executables have fewer than a dozen program headers. The
+ * image is one zeroed run of blocks from its lowest to its highest page,
+ * so segments far apart would cost the heap for the gap between them:
+ * the span may be at most twice the pages the segments themselves cover.
+ */
+#define ELF_MAX_PROGRAM_HEADERS 32
+#define ELF_MAX_SPAN_PER_CONTENT 2
+
 struct elf32_header
 {
     unsigned char ident[16];
