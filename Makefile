@@ -17,7 +17,7 @@ CROSS_CFLAGS := --target=i686-unknown-none-elf -std=c11 -O2 -g -Wall -Wextra -We
 KERNEL_CFLAGS := $(CROSS_CFLAGS) -Isrc -I.
 RUNTIME_LIB := $(shell $(CC) --target=i686-linux-gnu -rtlib=compiler-rt -print-libgcc-file-name)
 
-KERNEL_C := $(shell find src -name '*.c') $(wildcard tests/kernel/*.c)
+KERNEL_C := $(shell find src -name '*.c') $(wildcard tests/kernel/*.c) $(wildcard bench/kernel/*.c)
 KERNEL_ASM := src/boot/boot.asm $(filter-out src/boot/boot.asm,$(shell find src -name '*.asm'))
 KERNEL_OBJ := $(KERNEL_C:%.c=build/kernel/%.o) $(KERNEL_ASM:%.asm=build/kernel/%.asm.o)
 KERNEL := build/vana.elf

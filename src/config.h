@@ -31,6 +31,12 @@
 /* Kernel stack of each task, in heap blocks. */
 #define VANA_TASK_KERNEL_STACK_SIZE (2 * VANA_HEAP_BLOCK_SIZE)
 
+/*
+ * Longest command line a program may be started with, terminator not
+ * included (a module's string). A longer one is refused: "command line too long".
+ */
+#define VANA_MAX_COMMAND_LINE 4095
+
 /* Longest string one print system call accepts, terminator included. */
 #define VANA_MAX_PRINT_LENGTH 4096
 

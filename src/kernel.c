@@ -20,6 +20,7 @@
 #include "memory/paging/paging.h"
 #include "task/process.h"
 #include "tests/kernel/ktest.h"
+#include "bench/kernel/kernel_bench.h"
 
 #include <stdarg.h>
 
@@ -29,6 +30,13 @@
 #define QEMU_EXIT_FAILURE 1
 
 static struct paging_4gb_chunk* kernel_chunk;
+static uint64_t boot_cycles;
+
+/* kernel_boot_cycles - the time stamp counter when kernel_main began: cycles since the machine's reset. */
+uint64_t kernel_boot_cycles(void)
+{
+    return boot_cycles;
+}
 
 struct paging_4gb_chunk* kernel_paging_chunk(void)
 {
@@ -152,6 +160,9 @@ static void kernel_start_processes(void)
 
 void kernel_main(unsigned int magic, unsigned int multiboot_info_address)
 {
+    uint32_t low, high;
+    __asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
+    boot_cycles = ((uint64_t)high << 32) | low;
     console_init();
     kprintf("Vana: a small x86 kernel around a readable memory manager\n");
     if (boot_info_capture(magic, multiboot_info_address) < 0) {
@@ -180,6 +191,8 @@ void kernel_main(unsigned int magic, unsigned int multiboot_info_address)
 
     if (boot_option("ktest"))
         kernel_poweroff(ktest_run_all() == 0);
+    if (boot_option("kbench"))
+        kernel_poweroff(kernel_bench_run() == 0);
 
     kernel_start_processes();
     if (boot_option("poweroff"))

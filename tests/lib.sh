@@ -18,29 +18,41 @@ check() { # check NAME COMMAND...: pass if the command succeeds
 }
 
 # boot NAME MEMORY_MIB CMDLINE INITRD: run QEMU from build/user (module
-# strings are file names there); the serial log goes to $LOG_DIR/NAME.log,
-# QEMU's exit status to $status.
+# strings are file names there). The console (COM1: the kernel's and the
+# programs' output) goes to $log = $LOG_DIR/NAME.log, the kernel log (COM2:
+# the kernel's lines alone, which no program can forge) to
+# $klog = $LOG_DIR/NAME.kernel.log, and QEMU's exit status to $status.
 boot() {
     local name=$1 memory=$2 cmdline=$3 initrd=$4
     log="$LOG_DIR/$name.log"
-    local args=(-m "$memory" -display none -serial stdio -no-reboot -monitor none
+    klog="$LOG_DIR/$name.kernel.log"
+    local args=(-m "$memory" -display none -serial stdio -serial "file:$PWD/$klog" -no-reboot -monitor none
         -device "isa-debug-exit,iobase=0xf4,iosize=0x04" -kernel ../vana.elf -append "$cmdline")
     [ -n "$initrd" ] && args+=(-initrd "$initrd")
     set +e
     (cd build/user && timeout "$QEMU_TIMEOUT" qemu-system-i386 "${args[@]}" </dev/null) >"$log" 2>&1
     status=$?
     set -e
-    tr -d '\r' <"$log" >"$log.tmp" && mv "$log.tmp" "$log"
+    local file
+    for file in "$log" "$klog"; do
+        touch "$file"
+        tr -d '\r' <"$file" >"$file.tmp" && mv "$file.tmp" "$file"
+    done
 }
 
+# Lines on the console (programs' output, and the kernel's).
 has_line() { grep -qF -- "$1" "$log"; }
 count_lines() { grep -cF -- "$1" "$log" || true; }
+# Lines of the kernel log: what the kernel said, never what a program printed.
+# has_kernel_line TEXT: a kernel-log line starts with TEXT.
+has_kernel_line() { awk -v text="$1" 'index($0, text) == 1 { found = 1 } END { exit !found }' "$klog"; }
+count_kernel_lines() { awk -v text="$1" 'index($0, text) == 1 { n++ } END { print n + 0 }' "$klog"; }
 
 # The two "kernel heap" lines (before the first process, after the last) must be equal.
 heap_lines_equal() {
     local lines
-    lines=$(grep -E '^vana: kernel heap [0-9]+ of [0-9]+ blocks in use$' "$log" | sort -u | wc -l)
-    [ "$(grep -cE '^vana: kernel heap [0-9]+ of [0-9]+ blocks in use$' "$log")" -eq 2 ] && [ "$lines" -eq 1 ]
+    lines=$(grep -E '^vana: kernel heap [0-9]+ of [0-9]+ blocks in use$' "$klog" | sort -u | wc -l)
+    [ "$(grep -cE '^vana: kernel heap [0-9]+ of [0-9]+ blocks in use$' "$klog")" -eq 2 ] && [ "$lines" -eq 1 ]
 }
 
 finish() {

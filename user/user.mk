@@ -9,7 +9,7 @@ USER_LIB_OBJ := $(USER_LIB_C:%.c=build/user-obj/%.o) build/user-obj/user/lib/crt
 USER_LIB := build/user-obj/libvana.a
 
 DEMO_PROGRAMS := hello.elf memdemo.elf memstat.elf
-USER_PROGRAM_SOURCES := $(wildcard user/programs/*.c) $(wildcard tests/user/*.c)
+USER_PROGRAM_SOURCES := $(wildcard user/programs/*.c) $(wildcard tests/user/*.c) $(wildcard bench/guest/*.c)
 USER_PROGRAMS := $(foreach s,$(USER_PROGRAM_SOURCES),build/user/$(basename $(notdir $(s))).elf) \
 	build/user/flat.bin
 
@@ -34,15 +34,14 @@ $(USER_LIB): $(USER_LIB_OBJ)
 	@echo "  AR      $@"
 	@$(AR) rcs $@ $^
 
-build/user/%.elf: build/user-obj/user/programs/%.o $(USER_LIB) user/user.ld
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(LD) -m elf_i386 -nostdlib -T user/user.ld -o $@ build/user-obj/user/lib/crt0.asm.o $< $(USER_LIB) $(RUNTIME_LIB)
-
-build/user/%.elf: build/user-obj/tests/user/%.o $(USER_LIB) user/user.ld
-	@mkdir -p $(dir $@)
-	@echo "  LD      $@"
-	@$(LD) -m elf_i386 -nostdlib -T user/user.ld -o $@ build/user-obj/user/lib/crt0.asm.o $< $(USER_LIB) $(RUNTIME_LIB)
+# One link rule per folder of programs: a program is one source file.
+define user_program_rule
+build/user/%.elf: build/user-obj/$(1)/%.o $$(USER_LIB) user/user.ld
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	@$$(LD) -m elf_i386 -nostdlib -T user/user.ld -o $$@ build/user-obj/user/lib/crt0.asm.o $$< $$(USER_LIB) $$(RUNTIME_LIB)
+endef
+$(foreach folder,user/programs tests/user bench/guest,$(eval $(call user_program_rule,$(folder))))
 
 # A flat binary starts executing at its first byte, which crt0's _start is (user.ld puts it first).
 build/user/flat.bin: build/user/hello.elf

@@ -1,10 +1,13 @@
 /*
  * Copying the multiboot information out of the boot loader's memory.
  *
- * Everything is copied into this file's static storage before the heap
- * exists, so the bounds are fixed: a loader that passes more regions,
- * modules or string bytes than fit is told so on the console, and the
- * rest is ignored rather than written past the end.
+ * Two steps, because the heap is built in between. Before kheap_init, the
+ * kernel command line and the memory map go into this file's static
+ * storage, and the bytes of the heap table's range, which heap_create is
+ * about to overwrite, are copied aside whole: whatever the loader left
+ * there (QEMU leaves its module list and strings) stays readable through
+ * boot_read_byte. After kheap_init, every module and its string are copied
+ * into the heap, so no bound limits how many there are.
  */
 #include "bootinfo.h"
 #include "config.h"
@@ -17,24 +20,42 @@
 
 extern char _kernel_start[], _end[];
 
+#define TABLE_RANGE_START VANA_HEAP_TABLE_ADDRESS
+#define TABLE_RANGE_END (VANA_HEAP_TABLE_ADDRESS + VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE)
+#define HEAP_START VANA_HEAP_ADDRESS
+#define HEAP_END (VANA_HEAP_ADDRESS + VANA_HEAP_SIZE_BYTES)
+
 static struct boot_info boot;
-static char string_pool[BOOT_STRING_POOL_SIZE];
-static size_t string_pool_used;
+static char kernel_command_line[VANA_MAX_COMMAND_LINE + 1];
+static unsigned char table_range_copy[TABLE_RANGE_END - TABLE_RANGE_START];
+static uint32_t loader_modules_address, loader_module_count;
 
-/* A copy of the loader's string in the pool; "" when the pool is full. */
-static const char* boot_copy_string(uint32_t address)
+static bool ranges_overlap(uintptr_t a_start, uintptr_t a_end, uintptr_t b_start, uintptr_t b_end)
 {
-    const char* s = (const char*)(uintptr_t)address;
-    size_t length = strlen(s);
+    return a_start < b_end && b_start < a_end;
+}
 
-    if (length + 1 > sizeof(string_pool) - string_pool_used) {
-        kprintf("vana: boot: string pool full, dropped \"%s\"\n", s);
-        return "";
-    }
-    char* copy = string_pool + string_pool_used;
-    memcpy(copy, s, length + 1);
-    string_pool_used += length + 1;
-    return copy;
+/* A byte of the loader's memory as the loader left it, even where the heap table now is. */
+static char boot_read_byte(uint32_t address)
+{
+    if (address >= TABLE_RANGE_START && address < TABLE_RANGE_END)
+        return (char)table_range_copy[address - TABLE_RANGE_START];
+    return *(const volatile char*)(uintptr_t)address;
+}
+
+static void boot_read(void* out, uint32_t address, size_t size)
+{
+    for (size_t i = 0; i < size; i++)
+        ((char*)out)[i] = boot_read_byte(address + (uint32_t)i);
+}
+
+/* The length of the loader's string at address, reading at most max bytes of it. */
+static size_t boot_string_length(uint32_t address, size_t max)
+{
+    size_t length = 0;
+    while (length < max && boot_read_byte(address + (uint32_t)length) != '\0')
+        length++;
+    return length;
 }
 
 static void boot_add_region(uint64_t start, uint64_t length, uint32_t type)
@@ -62,45 +83,13 @@ static void boot_capture_memory(const struct multiboot_info* info)
     }
 }
 
-static bool ranges_overlap(uintptr_t a_start, uintptr_t a_end, uintptr_t b_start, uintptr_t b_end)
-{
-    return a_start < b_end && b_start < a_end;
-}
-
-static void boot_capture_modules(const struct multiboot_info* info)
-{
-    if (!(info->flags & MULTIBOOT_INFO_MODS))
-        return;
-    const struct multiboot_module* modules = (const void*)(uintptr_t)info->mods_addr;
-    uintptr_t table_start = VANA_HEAP_TABLE_ADDRESS;
-    uintptr_t table_end = table_start + VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE;
-
-    for (uint32_t i = 0; i < info->mods_count; i++) {
-        const struct multiboot_module* module = &modules[i];
-        if (boot.module_count == BOOT_MAX_MODULES) {
-            kprintf("vana: boot: more than %d modules, ignoring the rest\n", BOOT_MAX_MODULES);
-            return;
-        }
-        /* The heap table and the kernel are about to be written over this data. */
-        if (module->mod_end < module->mod_start ||
-            ranges_overlap(module->mod_start, module->mod_end, table_start, table_end) ||
-            ranges_overlap(module->mod_start, module->mod_end, (uintptr_t)_kernel_start, (uintptr_t)_end)) {
-            kprintf("vana: boot: module %u at 0x%x-0x%x overlaps the kernel or the heap table, ignored\n", i,
-                    module->mod_start, module->mod_end);
-            continue;
-        }
-        struct boot_module* m = &boot.modules[boot.module_count++];
-        m->data = (const void*)(uintptr_t)module->mod_start;
-        m->size = module->mod_end - module->mod_start;
-        m->string = module->string ? boot_copy_string(module->string) : "";
-    }
-}
-
 /*
- * boot_info_capture - copy what Vana needs from the multiboot information
- * at multiboot_info_address: the command line, the memory map and the
- * module list. Must run before kheap_init writes the heap table.
+ * boot_info_capture - keep what Vana needs from the multiboot information
+ * at multiboot_info_address before the heap exists: the command line (at
+ * most VANA_MAX_COMMAND_LINE characters), the memory map, where the module
+ * list is, and a copy of the heap table's range.
  * Return: 0, or -EINVARG when magic says no multiboot loader started us.
+ * Context: before kheap_init writes the heap table.
  */
 int boot_info_capture(uint32_t magic, uint32_t multiboot_info_address)
 {
@@ -108,51 +97,137 @@ int boot_info_capture(uint32_t magic, uint32_t multiboot_info_address)
         return -EINVARG;
     const struct multiboot_info* info = (const void*)(uintptr_t)multiboot_info_address;
 
-    boot.cmdline = (info->flags & MULTIBOOT_INFO_CMDLINE) ? boot_copy_string(info->cmdline) : "";
+    boot.cmdline = "";
+    if (info->flags & MULTIBOOT_INFO_CMDLINE) {
+        const char* line = (const char*)(uintptr_t)info->cmdline;
+        if (strnlen(line, sizeof(kernel_command_line)) == sizeof(kernel_command_line))
+            kprintf("vana: boot: kernel command line longer than %d characters, cut\n", VANA_MAX_COMMAND_LINE);
+        strlcpy(kernel_command_line, line, sizeof(kernel_command_line));
+        boot.cmdline = kernel_command_line;
+    }
     boot_capture_memory(info);
-    boot_capture_modules(info);
+    if (info->flags & MULTIBOOT_INFO_MODS) {
+        loader_modules_address = info->mods_addr;
+        loader_module_count = info->mods_count;
+        /* More modules than the heap has blocks cannot all be copied; the bound keeps the sums below from wrapping. */
+        if (loader_module_count > VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE) {
+            kprintf("vana: boot: the loader lists %u modules; keeping the first %u\n", loader_module_count,
+                    VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE);
+            loader_module_count = VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE;
+        }
+    }
+    memcpy(table_range_copy, (const void*)TABLE_RANGE_START, sizeof(table_range_copy));
     return 0;
 }
 
 /*
- * boot_modules_move_to_heap - copy every module into the kernel heap. A
- * module the loader put inside the heap is reserved first, so no copy
- * lands on top of one that is still to be read. After this, module data
- * is reachable from every page directory, as all of the heap is.
- * Return: 0, or -ENOMEM (the modules not yet moved are dropped).
+ * Take every free heap block that overlaps [start, end) as a one-block
+ * allocation, so that nothing the heap hands out lands on loader data that
+ * is still to be read. Called before anything else is allocated, so every
+ * taken block in such a range is one of these.
+ */
+static void boot_reserve(uintptr_t start, uintptr_t end)
+{
+    struct heap* heap = kheap_get();
+    if (!ranges_overlap(start, end, HEAP_START, HEAP_END))
+        return;
+    start = start < HEAP_START ? HEAP_START : start - start % VANA_HEAP_BLOCK_SIZE;
+    end = end > HEAP_END ? HEAP_END : end;
+    for (uintptr_t block = start; block < end; block += VANA_HEAP_BLOCK_SIZE)
+        heap_reserve(heap, (void*)block, (void*)(block + VANA_HEAP_BLOCK_SIZE));
+}
+
+static void boot_release(uintptr_t start, uintptr_t end)
+{
+    if (!ranges_overlap(start, end, HEAP_START, HEAP_END))
+        return;
+    start = start < HEAP_START ? HEAP_START : start - start % VANA_HEAP_BLOCK_SIZE;
+    end = end > HEAP_END ? HEAP_END : end;
+    for (uintptr_t block = start; block < end; block += VANA_HEAP_BLOCK_SIZE)
+        heap_free(kheap_get(), (void*)block);  /* -EINVARG for a block an earlier range released */
+}
+
+static bool boot_module_usable(const struct multiboot_module* module, uint32_t index)
+{
+    /* The heap table and the kernel have been written over this data. */
+    if (module->mod_end < module->mod_start ||
+        ranges_overlap(module->mod_start, module->mod_end, TABLE_RANGE_START, TABLE_RANGE_END) ||
+        ranges_overlap(module->mod_start, module->mod_end, (uintptr_t)_kernel_start, (uintptr_t)_end)) {
+        kprintf("vana: boot: module %u at 0x%x-0x%x overlaps the kernel or the heap table, ignored\n", index,
+                module->mod_start, module->mod_end);
+        return false;
+    }
+    return true;
+}
+
+/* The loader's data the copies must not land on: the module list, each string, each module. */
+static void boot_for_each_loader_range(void (*visit)(uintptr_t start, uintptr_t end))
+{
+    uint32_t list_bytes = loader_module_count * (uint32_t)sizeof(struct multiboot_module);
+    visit(loader_modules_address, (uintptr_t)loader_modules_address + list_bytes);
+    for (uint32_t i = 0; i < loader_module_count; i++) {
+        struct multiboot_module module;
+        boot_read(&module, loader_modules_address + i * (uint32_t)sizeof(module), sizeof(module));
+        if (module.string)
+            visit(module.string, (uintptr_t)module.string + boot_string_length(module.string, VANA_MAX_COMMAND_LINE + 1) + 1);
+        if (module.mod_end > module.mod_start)
+            visit(module.mod_start, module.mod_end);
+    }
+}
+
+/* Copy one module and its string (cut after VANA_MAX_COMMAND_LINE + 1 characters) into the heap. */
+static int boot_copy_module(const struct multiboot_module* module, struct boot_module* copy)
+{
+    size_t length = module->string ? boot_string_length(module->string, VANA_MAX_COMMAND_LINE + 1) : 0;
+    char* string = kmalloc(length + 1);
+    void* data = module->mod_end > module->mod_start ? kmalloc(module->mod_end - module->mod_start) : NULL;
+    if (!string || (module->mod_end > module->mod_start && !data)) {
+        kfree(string);
+        kfree(data);
+        return -ENOMEM;
+    }
+    boot_read(string, module->string, length);
+    string[length] = '\0';
+    copy->string = string;
+    copy->size = module->mod_end - module->mod_start;
+    copy->data = data;
+    if (data)
+        memcpy(data, (const void*)(uintptr_t)module->mod_start, copy->size);
+    return 0;
+}
+
+/*
+ * boot_modules_move_to_heap - copy every module and its string into the
+ * kernel heap. Loader data that lies inside the heap is held first, so no
+ * copy lands on something still to be read. After this, module data is
+ * reachable from every page directory, as all of the heap is.
+ * Return: 0, or -ENOMEM (the modules not copied are dropped, and said so).
+ * Context: right after kheap_init, before anything else is allocated.
  */
 int boot_modules_move_to_heap(void)
 {
-    struct heap* heap = kheap_get();
-    uintptr_t heap_start = VANA_HEAP_ADDRESS, heap_end = heap_start + VANA_HEAP_SIZE_BYTES;
-    void* reserved[BOOT_MAX_MODULES] = {0};
-
-    for (size_t i = 0; i < boot.module_count; i++) {
-        uintptr_t start = (uintptr_t)boot.modules[i].data, end = start + boot.modules[i].size;
-        if (boot.modules[i].size == 0 || !ranges_overlap(start, end, heap_start, heap_end))
-            continue;
-        start = start < heap_start ? heap_start : start;
-        end = end > heap_end ? heap_end : end;
-        if (heap_reserve(heap, (void*)start, (void*)end) == 0)
-            reserved[i] = (void*)(start - start % VANA_HEAP_BLOCK_SIZE);
-    }
-
     int res = 0;
-    for (size_t i = 0; i < boot.module_count; i++) {
-        struct boot_module* m = &boot.modules[i];
-        void* copy = m->size ? kmalloc(m->size) : NULL;
-        if (m->size && !copy) {
-            kprintf("vana: boot: no memory for module %zu (%zu bytes); dropped\n", i, m->size);
-            boot.module_count = i;
+
+    boot_for_each_loader_range(boot_reserve);
+    boot.modules = loader_module_count ? kzalloc(loader_module_count * sizeof(struct boot_module)) : NULL;
+    if (loader_module_count && !boot.modules) {
+        kprintf("vana: boot: no memory for the list of %u modules; none kept\n", loader_module_count);
+        res = -ENOMEM;
+    }
+    for (uint32_t i = 0; boot.modules && i < loader_module_count; i++) {
+        struct multiboot_module module;
+        boot_read(&module, loader_modules_address + i * (uint32_t)sizeof(module), sizeof(module));
+        if (!boot_module_usable(&module, i))
+            continue;
+        if (boot_copy_module(&module, &boot.modules[boot.module_count]) < 0) {
+            kprintf("vana: boot: no memory for module %u (%u bytes) and those after it; dropped\n", i,
+                    module.mod_end - module.mod_start);
             res = -ENOMEM;
             break;
         }
-        if (copy)
-            memcpy(copy, m->data, m->size);
-        m->data = copy;
+        boot.module_count++;
     }
-    for (size_t i = 0; i < BOOT_MAX_MODULES; i++)
-        kfree(reserved[i]);
+    boot_for_each_loader_range(boot_release);
     return res;
 }
 

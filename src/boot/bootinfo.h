@@ -8,13 +8,13 @@
 /*
  * What Vana keeps of the boot loader's multiboot information. The loader's
  * own structures may sit where the heap table goes (QEMU puts them at
- * 0x9000) or inside the heap (GRUB), so boot_info_capture copies them into
- * the kernel image before kheap_init, and boot_modules_move_to_heap moves
- * the modules' contents into the heap right after.
+ * 0x9000) or inside the heap (GRUB). So boot_info_capture, before
+ * kheap_init, keeps the command line and the memory map (bounded: the
+ * kernel needs them before it has a heap) and a copy of the table's range;
+ * boot_modules_move_to_heap, right after kheap_init, copies every module
+ * and its whole string into the heap, however many there are.
  */
 #define BOOT_MAX_MEMORY_REGIONS 32
-#define BOOT_MAX_MODULES 64
-#define BOOT_STRING_POOL_SIZE 4096
 
 struct boot_memory_region
 {
@@ -27,7 +27,8 @@ struct boot_module
 {
     const void* data;
     size_t size;
-    const char* string;  /* command line: the program's name and arguments */
+    const char* string;  /* command line: the program's name and arguments; at most
+                            VANA_MAX_COMMAND_LINE + 1 characters are kept of a longer one */
 };
 
 struct boot_info
@@ -36,7 +37,7 @@ struct boot_info
     size_t region_count;
     struct boot_memory_region regions[BOOT_MAX_MEMORY_REGIONS];
     size_t module_count;
-    struct boot_module modules[BOOT_MAX_MODULES];
+    struct boot_module* modules;  /* module_count of them, in the kernel heap */
 };
 
 int boot_info_capture(uint32_t magic, uint32_t multiboot_info_address);

@@ -1,7 +1,18 @@
 /*
- * The kernel console: every character goes to COM1 (what tests and the
- * terminal read) and to the VGA screen. The kernel runs with interrupts
- * off, so one call's output is never interleaved with another's.
+ * The console: what the kernel and user programs print.
+ *
+ * Everything goes to COM1 (the terminal of `make run`) and to the VGA
+ * screen. The kernel's own lines also go to COM2, the kernel log: no user
+ * program can write there (ring 3 has no port I/O, and no system call
+ * writes to it), so a line read from COM2 is the kernel's word, which the
+ * tests rely on (docs/syscalls.md, "Lines the kernel prints").
+ *
+ * On COM1 a program can still print text that looks like a kernel line,
+ * but it cannot glue its text to one: a kernel line always starts a console
+ * line, after a line break if a program left its line unfinished.
+ *
+ * The kernel runs with interrupts off, so one call's output is never
+ * interleaved with another's.
  */
 #include "console.h"
 #include "lib/format.h"
@@ -10,40 +21,57 @@
 #include "vga.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
+
+/* A program's text ended without a line break: the next kernel output starts a new line. */
+static bool user_line_open;
 
 void console_init(void)
 {
-    serial_init();
+    serial_init(SERIAL_COM1);
+    serial_init(SERIAL_COM2);
     vga_init();
 }
 
-void console_putc(char c)
+static void console_putc(char c)
 {
-    serial_putc(c);
+    serial_putc(SERIAL_COM1, c);
     vga_putc(c);
 }
 
-void console_write(const char* s, size_t length)
+/*
+ * console_write_user - show length bytes a program printed, on COM1 and VGA
+ * only (never on the kernel log).
+ */
+void console_write_user(const char* s, size_t length)
 {
     for (size_t i = 0; i < length; i++)
         console_putc(s[i]);
+    if (length > 0)
+        user_line_open = s[length - 1] != '\n';
 }
 
-/* print - the seed's name for writing a string to the console. */
-void print(const char* s)
-{
-    console_write(s, strlen(s));
-}
-
-static void console_emit(char c, void* context)
+static void console_emit_kernel(char c, void* context)
 {
     (void)context;
+    if (user_line_open) {
+        console_putc('\n');
+        user_line_open = false;
+    }
     console_putc(c);
+    serial_putc(SERIAL_COM2, c);
+}
+
+/* print - the seed's name for writing a string of the kernel's to the console. */
+void print(const char* s)
+{
+    for (; *s; s++)
+        console_emit_kernel(*s, NULL);
 }
 
 int vkprintf(const char* fmt, va_list args)
 {
-    return format(console_emit, NULL, fmt, args);
+    return format(console_emit_kernel, NULL, fmt, args);
 }
 
 int kprintf(const char* fmt, ...)

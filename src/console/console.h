@@ -5,8 +5,7 @@
 #include <stddef.h>
 
 void console_init(void);
-void console_putc(char c);
-void console_write(const char* s, size_t length);
+void console_write_user(const char* s, size_t length);
 void print(const char* s);
 int vkprintf(const char* fmt, va_list args);
 int kprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,11 +1,14 @@
 /*
- * COM1, the console that tests and people read: QEMU connects it to the
- * terminal (-serial stdio). A 16550 UART at I/O port 0x3F8.
+ * The serial ports: 16550 UARTs. COM1 (0x3F8) is the console people read;
+ * QEMU connects it to the terminal (-serial stdio). COM2 (0x2F8) carries
+ * the kernel's lines alone (console.c); QEMU connects it to a second
+ * -serial, or to nothing.
  */
 #include "serial.h"
 #include "cpu/io.h"
 
-#define COM1 0x3F8
+#include <stdbool.h>
+
 #define UART_DATA 0              /* transmit holding register (DLAB=0) */
 #define UART_INTERRUPT_ENABLE 1
 #define UART_DIVISOR_LOW 0       /* with DLAB=1 */
@@ -19,22 +22,46 @@
 #define LINE_8N1 0x03
 #define LINE_STATUS_TX_EMPTY 0x20
 
-void serial_init(void)
+#define UART_SCRATCH 7
+
+/* Ports with a UART behind them; writes to the others are dropped. */
+static bool com1_present, com2_present;
+
+static bool *serial_present(uint16_t port)
 {
-    outb(COM1 + UART_INTERRUPT_ENABLE, 0);          /* we poll; no UART interrupts */
-    outb(COM1 + UART_LINE_CONTROL, LINE_DLAB);
-    outb(COM1 + UART_DIVISOR_LOW, 1);               /* 115200 / 1 = 115200 baud */
-    outb(COM1 + UART_DIVISOR_HIGH, 0);
-    outb(COM1 + UART_LINE_CONTROL, LINE_8N1);
-    outb(COM1 + UART_FIFO_CONTROL, 0xC7);           /* enable and clear FIFOs */
-    outb(COM1 + UART_MODEM_CONTROL, 0x03);          /* DTR and RTS */
+    return port == SERIAL_COM1 ? &com1_present : &com2_present;
 }
 
-void serial_putc(char c)
+/*
+ * serial_init - set up the UART at port (SERIAL_COM1 or SERIAL_COM2) for
+ * 115200 baud, 8N1, polled. A port where no UART answers (its scratch
+ * register does not keep a byte) is left alone, and serial_putc to it does
+ * nothing: an absent port may read as 0 or as 0xFF, and waiting on its
+ * status register could hang forever.
+ */
+void serial_init(uint16_t port)
 {
+    outb(port + UART_SCRATCH, 0xA5);
+    *serial_present(port) = inb(port + UART_SCRATCH) == 0xA5;
+    if (!*serial_present(port))
+        return;
+    outb(port + UART_INTERRUPT_ENABLE, 0);          /* we poll; no UART interrupts */
+    outb(port + UART_LINE_CONTROL, LINE_DLAB);
+    outb(port + UART_DIVISOR_LOW, 1);               /* 115200 / 1 = 115200 baud */
+    outb(port + UART_DIVISOR_HIGH, 0);
+    outb(port + UART_LINE_CONTROL, LINE_8N1);
+    outb(port + UART_FIFO_CONTROL, 0xC7);           /* enable and clear FIFOs */
+    outb(port + UART_MODEM_CONTROL, 0x03);          /* DTR and RTS */
+}
+
+/* serial_putc - send c, and a carriage return before a line feed, once the transmitter is empty. */
+void serial_putc(uint16_t port, char c)
+{
+    if (!*serial_present(port))
+        return;
     if (c == '\n')
-        serial_putc('\r');
-    while (!(inb(COM1 + UART_LINE_STATUS) & LINE_STATUS_TX_EMPTY))
+        serial_putc(port, '\r');
+    while (!(inb(port + UART_LINE_STATUS) & LINE_STATUS_TX_EMPTY))
         ;
-    outb(COM1 + UART_DATA, (uint8_t)c);
+    outb(port + UART_DATA, (uint8_t)c);
 }

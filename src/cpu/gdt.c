@@ -71,6 +71,14 @@ void gdt_init(void)
     pointer.base = (uint32_t)gdt;
     gdt_load(&pointer, GDT_KERNEL_CODE_SELECTOR, GDT_KERNEL_DATA_SELECTOR);
     tss_load(GDT_TSS_SELECTOR);
+    /*
+     * No LDT. LDTR is not cleared by the boot loader and may still hold its
+     * reset value (base 0, limit 0xFFFF), which would make the kernel's low
+     * memory a table of "descriptors" that ring 3 can name with a TI=1
+     * selector; loading one sets its accessed bit, a write to kernel memory.
+     * A null LDTR makes every such selector fault (Intel SDM vol. 3A, 3.5.1).
+     */
+    __asm__ volatile("lldt %w0" : : "r"(0));
 }
 
 /* tss_set_kernel_stack - the stack the CPU switches to on the next interrupt from ring 3. */

@@ -3,6 +3,12 @@
 
 #include <stdint.h>
 
+/* EFLAGS bits (Intel SDM vol. 1, 3.4.3, and vol. 3A, 2.3). */
+#define EFLAGS_RESERVED_ONE 0x00000002u       /* bit 1 always reads as 1 */
+#define EFLAGS_INTERRUPT_ENABLE 0x00000200u
+#define EFLAGS_NESTED_TASK 0x00004000u
+#define EFLAGS_VIRTUAL_8086 0x00020000u
+
 /* Control registers (Intel SDM vol. 3A, 2.5). */
 #define CR0_MONITOR_COPROCESSOR 0x00000002u
 #define CR0_EMULATION 0x00000004u

@@ -74,6 +74,17 @@ static void irq_handle(struct trapframe* frame)
 
 void trap_dispatch(struct trapframe* frame)
 {
+    /*
+     * A program that reached virtual-8086 mode (see trapframe.h) is ended
+     * on its first interrupt: Vana neither supports that mode nor lets a
+     * program run where its segment registers are not Vana's. A timer
+     * interrupt is acknowledged first, so the next one still comes.
+     */
+    if (trapframe_from_virtual_8086(frame)) {
+        if (frame->vector >= IDT_IRQ_BASE && frame->vector < IDT_IRQ_BASE + IDT_IRQ_COUNT)
+            pic_end_of_interrupt((int)frame->vector - IDT_IRQ_BASE);
+        task_kill_current("entered virtual-8086 mode (vector %u at eip 0x%x)", frame->vector, frame->eip);
+    }
     if (frame->vector < IDT_EXCEPTION_COUNT) {
         if (trapframe_from_user(frame))
             user_exception(frame);

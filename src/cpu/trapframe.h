@@ -1,7 +1,10 @@
 #ifndef TRAPFRAME_H
 #define TRAPFRAME_H
 
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "registers.h"
 
 /*
  * What isr.asm leaves on the kernel stack for every interrupt, lowest
@@ -19,9 +22,22 @@ struct trapframe
     uint32_t user_esp, user_ss;
 };
 
-static inline int trapframe_from_user(const struct trapframe* frame)
+/*
+ * Did the interrupt arrive while user code ran? Ring 3 code has CPL 3 in
+ * CS. But a frame with EFLAGS.VM set came from virtual-8086 mode, where CS
+ * holds a real-mode segment whose low bits mean nothing (a ring-3 IRET
+ * with VM set must not enter that mode, yet QEMU's emulator lets it), and
+ * only user code can get there: Vana itself never sets VM.
+ */
+static inline bool trapframe_from_user(const struct trapframe* frame)
 {
-    return (frame->cs & 3) == 3;
+    return (frame->cs & 3) == 3 || (frame->eflags & EFLAGS_VIRTUAL_8086);
+}
+
+/* Did the interrupt arrive in virtual-8086 mode, which Vana never runs? */
+static inline bool trapframe_from_virtual_8086(const struct trapframe* frame)
+{
+    return (frame->eflags & EFLAGS_VIRTUAL_8086) != 0;
 }
 
 #endif

@@ -25,14 +25,15 @@ static int32_t syscall_print(struct process* process, uint32_t string, uint32_t 
     int length = process_copy_string_from_user(process, (const void*)string, print_buffer, sizeof(print_buffer));
     if (length < 0)
         return length;
-    console_write(print_buffer, (size_t)length);
+    console_write_user(print_buffer, (size_t)length);
     return 0;
 }
 
 static int32_t syscall_putchar(struct process* process, uint32_t c, uint32_t unused2, uint32_t unused3)
 {
     (void)process, (void)unused2, (void)unused3;
-    console_putc((char)c);
+    char character = (char)c;
+    console_write_user(&character, 1);
     return (int32_t)(unsigned char)c;
 }
 

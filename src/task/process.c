@@ -21,23 +21,34 @@
 #include "status.h"
 
 #define PAGING_USER_READ_WRITE (PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL | PAGING_IS_WRITEABLE)
-#define PROCESS_ALLOCATIONS_PER_BLOCK (VANA_HEAP_BLOCK_SIZE / sizeof(struct process_allocation))
 
 static int next_pid = 1;
 
-static void process_set_name(struct process* process, const char* command_line)
+static void process_free_all_allocations(struct process* process);
+
+/* The name shown for a command line: its first word, cut to fit the record. */
+static void process_name_from_command_line(char name[PROCESS_NAME_MAX], const char* command_line)
 {
     size_t length;
     const char* word = string_next_word(command_line, &length);
 
     if (!word) {
-        strlcpy(process->name, "(unnamed)", sizeof(process->name));
+        strlcpy(name, "(unnamed)", PROCESS_NAME_MAX);
         return;
     }
-    if (length >= sizeof(process->name))
-        length = sizeof(process->name) - 1;
-    memcpy(process->name, word, length);
-    process->name[length] = '\0';
+    if (length >= PROCESS_NAME_MAX)
+        length = PROCESS_NAME_MAX - 1;
+    memcpy(name, word, length);
+    name[length] = '\0';
+}
+
+/* Say why a program does not start; it counts as a failure for the poweroff status. */
+static void process_refuse(const char* command_line, const char* reason)
+{
+    char name[PROCESS_NAME_MAX];
+    process_name_from_command_line(name, command_line);
+    kprintf("vana: program %s refused: %s\n", name, reason);
+    task_report_failure();
 }
 
 /*
@@ -46,14 +57,22 @@ static void process_set_name(struct process* process, const char* command_line)
  * then lets it run. The image is an ELF32 executable, or a flat binary when
  * the name ends in ".bin".
  * Return: 0 with the process in *out, or a negative error after printing
- * why the program was refused; nothing is left allocated then.
+ * why the program was refused (every refusal prints its line, even when
+ * not even the process record could be allocated); nothing is left
+ * allocated then.
  */
 int process_load(const char* command_line, const void* program, size_t size, struct process** out)
 {
+    if (strnlen(command_line, VANA_MAX_COMMAND_LINE + 1) > VANA_MAX_COMMAND_LINE) {
+        process_refuse(command_line, "command line too long");
+        return -E2BIG;
+    }
     struct process* process = kzalloc(sizeof(struct process));
-    if (!process)
+    if (!process) {
+        process_refuse(command_line, "out of memory");
         return -ENOMEM;
-    process_set_name(process, command_line);
+    }
+    process_name_from_command_line(process->name, command_line);
 
     const char* reason = NULL;
     int res = paging_new_shared_4gb(&process->directory, kernel_paging_chunk());
@@ -62,7 +81,7 @@ int process_load(const char* command_line, const void* program, size_t size, str
     if (res < 0) {
         if (!reason)
             reason = res == -E2BIG ? "command line too long" : "out of memory";
-        kprintf("vana: program %s refused: %s\n", process->name, reason);
+        process_refuse(command_line, reason);
         process_destroy(process);
         return res;
     }
@@ -79,9 +98,7 @@ int process_load(const char* command_line, const void* program, size_t size, str
  */
 void process_destroy(struct process* process)
 {
-    for (size_t i = 0; i < process->allocation_count; i++)
-        kfree(process->allocations[i].ptr);
-    kfree(process->allocations);
+    process_free_all_allocations(process);
     kfree(process->image);
     kfree(process->stack);
     kfree(process->arguments);
@@ -114,28 +131,10 @@ static void process_unmap_blocks(struct process* process, void* ptr, size_t bloc
     }
 }
 
-static int process_record_allocation(struct process* process, void* ptr, size_t blocks)
-{
-    if (process->allocation_count == process->allocation_capacity) {
-        size_t capacity = process->allocation_capacity ? process->allocation_capacity * 2
-                                                       : PROCESS_ALLOCATIONS_PER_BLOCK;
-        struct process_allocation* grown = kmalloc(capacity * sizeof(struct process_allocation));
-        if (!grown)
-            return -ENOMEM;
-        if (process->allocations)
-            memcpy(grown, process->allocations, process->allocation_count * sizeof(struct process_allocation));
-        kfree(process->allocations);
-        process->allocations = grown;
-        process->allocation_capacity = capacity;
-    }
-    process->allocations[process->allocation_count++] = (struct process_allocation){ptr, blocks};
-    return 0;
-}
-
 /*
  * process_malloc - allocate size bytes (whole blocks) for process: zeroed
  * blocks from the kernel heap, mapped user-writable into its directory at
- * their own addresses, and recorded.
+ * their own addresses.
  * Return: the address, or NULL when size is 0 or memory is short (nothing
  * is left allocated or mapped then).
  */
@@ -144,15 +143,37 @@ void* process_malloc(struct process* process, size_t size)
     void* ptr = kzalloc(size);
     if (!ptr)
         return NULL;
-    size_t blocks = (size + VANA_HEAP_BLOCK_SIZE - 1) / VANA_HEAP_BLOCK_SIZE;  /* cannot wrap: kzalloc succeeded */
+    size_t blocks = heap_allocation_blocks(kheap_get(), ptr);
 
-    if (paging_map_range(&process->directory, ptr, ptr, (int)blocks, PAGING_USER_READ_WRITE) < 0 ||
-        process_record_allocation(process, ptr, blocks) < 0) {
+    if (paging_map_range(&process->directory, ptr, ptr, (int)blocks, PAGING_USER_READ_WRITE) < 0) {
         process_unmap_blocks(process, ptr, blocks);
         kfree(ptr);
         return NULL;
     }
+    process->allocation_count++;
+    process->allocated_blocks += blocks;
     return ptr;
+}
+
+/*
+ * Is ptr the start of one of process's allocations? It is exactly when ptr
+ * starts a live heap allocation and process's directory maps that page,
+ * user-accessible, to itself: process_malloc maps its blocks so, and
+ * nothing else in a process is mapped at its own heap address (images,
+ * stacks and argument pages sit below VANA_PROGRAM_VIRTUAL_ADDRESS_END).
+ * One table lookup and one table-entry read: no search.
+ * Return: the allocation's length in blocks, or 0.
+ */
+static size_t process_allocation_blocks(struct process* process, const void* ptr)
+{
+    const uint32_t user = PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL;
+    size_t blocks = heap_allocation_blocks(kheap_get(), ptr);
+    if (blocks == 0)
+        return 0;
+    uint32_t entry = paging_get(process->directory.directory_entry, (void*)ptr);
+    if ((entry & user) != user || (entry & PAGING_ADDRESS_MASK) != (uintptr_t)ptr)
+        return 0;
+    return blocks;
 }
 
 /*
@@ -165,25 +186,45 @@ int process_free(struct process* process, void* ptr)
 {
     if (!ptr)
         return 0;
-    for (size_t i = 0; i < process->allocation_count; i++) {
-        struct process_allocation* allocation = &process->allocations[i];
-        if (allocation->ptr != ptr)
-            continue;
-        process_unmap_blocks(process, ptr, allocation->blocks);
-        kfree(ptr);
-        *allocation = process->allocations[--process->allocation_count];
-        return 0;
+    size_t blocks = process_allocation_blocks(process, ptr);
+    if (blocks == 0)
+        return -EINVARG;
+    process_unmap_blocks(process, ptr, blocks);
+    kfree(ptr);
+    process->allocation_count--;
+    process->allocated_blocks -= blocks;
+    return 0;
+}
+
+/*
+ * Free every allocation of a process that is being destroyed, found by
+ * walking its user mappings in the heap's range. Its directory is not
+ * changed: paging_release_4gb frees it next. The walk covers only the page
+ * tables the process owns.
+ */
+static void process_free_all_allocations(struct process* process)
+{
+    uint64_t start, end = VANA_HEAP_ADDRESS;
+    uint32_t flags;
+
+    while (process->allocation_count > 0 &&
+           paging_next_user_range(process->directory.directory_entry, end, &start, &end, &flags)) {
+        for (uint64_t page = start; page < end;) {
+            size_t blocks = process_allocation_blocks(process, (void*)(uintptr_t)page);
+            VERIFY(blocks > 0);  /* every user page at or above the heap starts or continues an allocation */
+            kfree((void*)(uintptr_t)page);
+            process->allocation_count--;
+            process->allocated_blocks -= blocks;
+            page += (uint64_t)blocks * VANA_HEAP_BLOCK_SIZE;
+        }
     }
-    return -EINVARG;
+    VERIFY(process->allocation_count == 0 && process->allocated_blocks == 0);
 }
 
 /* process_allocated_blocks - heap blocks process holds through process_malloc. */
 size_t process_allocated_blocks(const struct process* process)
 {
-    size_t blocks = 0;
-    for (size_t i = 0; i < process->allocation_count; i++)
-        blocks += process->allocations[i].blocks;
-    return blocks;
+    return process->allocated_blocks;
 }
 
 /*

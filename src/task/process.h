@@ -9,13 +9,6 @@
 
 #define PROCESS_NAME_MAX 64
 
-/* One block of memory a process got from process_malloc. */
-struct process_allocation
-{
-    void* ptr;
-    size_t blocks;
-};
-
 /*
  * A user program and everything it holds. All of it comes from the kernel
  * heap and goes back to it in process_destroy.
@@ -28,9 +21,13 @@ struct process
     void* image;                         /* the program's pages, mapped from VANA_PROGRAM_VIRTUAL_ADDRESS */
     void* stack;                         /* VANA_USER_PROGRAM_STACK_SIZE bytes below the arguments */
     void* arguments;                     /* argc/argv page at VANA_PROGRAM_ARGUMENTS_ADDRESS */
-    struct process_allocation* allocations;
+    /*
+     * process_malloc's allocations need no list: each is a heap allocation
+     * mapped user-writable at its own address in this directory, which no
+     * other memory is (docs/memory.md, "A process").
+     */
     size_t allocation_count;
-    size_t allocation_capacity;
+    size_t allocated_blocks;
     struct task task;
 };
 

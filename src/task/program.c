@@ -22,10 +22,16 @@
 #define PROGRAM_AREA_SIZE (VANA_PROGRAM_VIRTUAL_ADDRESS_END - VANA_PROGRAM_VIRTUAL_ADDRESS)
 #define FLAT_BINARY_SUFFIX ".bin"
 
-static bool program_is_flat_binary(const char* name)
+/*
+ * Is the program's name, the first word of its command line, one that ends
+ * in ".bin"? Decided from the whole word: the process record keeps only
+ * PROCESS_NAME_MAX - 1 characters of it, for display.
+ */
+static bool program_is_flat_binary(const char* command_line)
 {
-    size_t length = strlen(name), suffix = strlen(FLAT_BINARY_SUFFIX);
-    return length >= suffix && strcmp(name + length - suffix, FLAT_BINARY_SUFFIX) == 0;
+    size_t length, suffix = strlen(FLAT_BINARY_SUFFIX);
+    const char* name = string_next_word(command_line, &length);
+    return name && length >= suffix && strncmp(name + length - suffix, FLAT_BINARY_SUFFIX, suffix) == 0;
 }
 
 /* A flat binary is its own image: loaded at the program address, entered at its first byte. */
@@ -46,19 +52,30 @@ static int program_load_flat(struct process* process, const void* data, size_t s
                             PAGING_USER_READ_WRITE);
 }
 
-/* Flags for the image page at page: present if a segment covers it, writable if a writable one does. */
-static int program_page_flags(const struct elf_program* program, uint32_t page)
+/*
+ * Map the pages of one segment of an image loaded at program->low. A page
+ * that an earlier segment mapped already keeps its rights and gains this
+ * segment's, so a page shared by text and data is writable. The work is
+ * the segment's pages, and elf_parse bounds the segments' number and span,
+ * so loading stays linear in the image's size.
+ */
+static int program_map_segment(struct process* process, const struct elf_program* program, char* image,
+                               const struct elf32_program_header* segment)
 {
-    int flags = 0;
-    for (uint16_t i = 0; i < program->header_count; i++) {
-        const struct elf32_program_header* segment = elf_loadable_segment(program, i);
-        if (!segment || page + PAGING_PAGE_SIZE <= segment->vaddr || page >= segment->vaddr + segment->memsz)
-            continue;
-        flags |= PAGING_USER_READ;
+    /* elf_parse checked that the segment ends inside the program area: no sum here wraps. */
+    uint32_t first = segment->vaddr - segment->vaddr % PAGING_PAGE_SIZE, end = segment->vaddr + segment->memsz;
+    for (uint32_t page = first; page < end; page += PAGING_PAGE_SIZE) {
+        int flags = PAGING_USER_READ;
         if (segment->flags & ELF_SEGMENT_WRITE)
             flags |= PAGING_IS_WRITEABLE;
+        uint32_t mapped = paging_get(process->directory.directory_entry, (void*)page);
+        if (mapped & PAGING_ACCESS_FROM_ALL)
+            flags |= (int)(mapped & PAGING_IS_WRITEABLE);
+        int res = paging_map(&process->directory, (void*)page, image + (page - program->low), flags);
+        if (res < 0)
+            return res;
     }
-    return flags;
+    return 0;
 }
 
 /*
@@ -83,11 +100,9 @@ static int program_load_elf(struct process* process, const void* data, size_t si
         if (segment)
             memcpy(image + (segment->vaddr - program.low), (const char*)data + segment->offset, segment->filesz);
     }
-    for (uint32_t page = program.low; page < program.high; page += PAGING_PAGE_SIZE) {
-        int flags = program_page_flags(&program, page);
-        if (flags == 0)
-            continue;
-        res = paging_map(&process->directory, (void*)page, image + (page - program.low), flags);
+    for (uint16_t i = 0; i < program.header_count; i++) {
+        const struct elf32_program_header* segment = elf_loadable_segment(&program, i);
+        res = segment ? program_map_segment(process, &program, image, segment) : 0;
         if (res < 0)
             return res;
     }
@@ -146,8 +161,9 @@ static int program_map_stack_and_arguments(struct process* process, const char* 
 
 /*
  * program_load - load the program data[0, size) into process (whose
- * directory exists) and prepare its task. A name ending in ".bin" is a
- * flat binary; anything else must be an ELF32 executable.
+ * directory exists) and prepare its task. A name (the command line's
+ * first word, whole) ending in ".bin" is a flat binary; anything else
+ * must be an ELF32 executable.
  * Return: 0; -ENOEXEC with *reason for a malformed program; -ENOMEM;
  * -E2BIG for a command line that does not fit the argument page.
  */
@@ -156,7 +172,7 @@ int program_load(struct process* process, const char* command_line, const void* 
 {
     uint32_t entry;
     int argc;
-    int res = program_is_flat_binary(process->name) ? program_load_flat(process, data, size, &entry, reason)
+    int res = program_is_flat_binary(command_line) ? program_load_flat(process, data, size, &entry, reason)
                                                     : program_load_elf(process, data, size, &entry, reason);
     if (res == 0)
         res = program_map_stack_and_arguments(process, command_line, &argc);

@@ -17,6 +17,7 @@
 #include "console/console.h"
 #include "cpu/gdt.h"
 #include "cpu/idt.h"
+#include "cpu/registers.h"
 #include "cpu/trapframe.h"
 #include "kernel.h"
 #include "memory/heap/kheap.h"
@@ -26,8 +27,6 @@
 
 #include <stdarg.h>
 
-#define EFLAGS_INTERRUPT_ENABLE 0x200
-#define EFLAGS_RESERVED_ONE 0x002
 
 static struct task* run_queue_head;
 static struct task* run_queue_tail;
@@ -164,7 +163,13 @@ void task_kill_current(const char* fmt, ...)
     task_finish();
 }
 
-/* task_all_succeeded - did every task so far exit with status 0? */
+/* task_report_failure - count a program that did not start as a failure, as a non-zero exit is. */
+void task_report_failure(void)
+{
+    any_task_failed = true;
+}
+
+/* task_all_succeeded - did every program so far start, and exit with status 0? */
 bool task_all_succeeded(void)
 {
     return !any_task_failed;

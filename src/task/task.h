@@ -40,6 +40,7 @@ struct task* task_current(void);
 void task_yield(void);
 void task_exit_current(int status) __attribute__((noreturn));
 void task_kill_current(const char* fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void task_report_failure(void);
 bool task_all_succeeded(void);
 
 /* context.asm */

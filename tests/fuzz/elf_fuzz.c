@@ -4,7 +4,10 @@
  * must either refuse them with a reason or describe a program that the
  * loader can copy without reading outside the file or writing outside the
  * image. The copy below does what src/task/program.c does, so ASan sees
- * any read past the input.
+ * any read past the input. An accepted program also keeps the loader's
+ * work linear (elf.h): at most ELF_MAX_PROGRAM_HEADERS headers, so at most
+ * that many copies of the file, and a span of at most
+ * ELF_MAX_SPAN_PER_CONTENT times the pages its segments cover.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -33,8 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     assert(program.high <= HIGHEST && program.high % 4096 == 0 && program.high > program.low);
     assert(program.entry >= program.low && program.entry < program.high);
 
+    assert(program.header_count >= 1 && program.header_count <= ELF_MAX_PROGRAM_HEADERS);
+
     unsigned char* image = calloc(1, program.high - program.low);
     assert(image);
+    uint64_t content_pages = 0, copied = 0;
     for (uint16_t i = 0; i < program.header_count; i++) {
         const struct elf32_program_header* segment = elf_loadable_segment(&program, i);
         if (!segment)
@@ -44,7 +50,11 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         assert(segment->filesz <= segment->memsz);
         assert((uint64_t)segment->offset + segment->filesz <= size);
         memcpy(image + (segment->vaddr - program.low), data + segment->offset, segment->filesz);
+        copied += segment->filesz;
+        content_pages += ((uint64_t)segment->vaddr + segment->memsz + 4095) / 4096 - segment->vaddr / 4096;
     }
+    assert(copied <= (uint64_t)ELF_MAX_PROGRAM_HEADERS * size);
+    assert((program.high - program.low) / 4096 <= ELF_MAX_SPAN_PER_CONTENT * content_pages);
     free(image);
     return 0;
 }

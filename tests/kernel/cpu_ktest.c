@@ -1,4 +1,4 @@
-/* The CPU set-up under everything else: segments, TSS, IDT, timer interrupts, FPU off. */
+/* The CPU set-up under everything else: segments, TSS, no LDT, IDT, timer interrupts, FPU off. */
 #include "cpu/gdt.h"
 #include "cpu/idt.h"
 #include "cpu/pit.h"
@@ -19,6 +19,13 @@ static void task_register_holds_the_tss(void)
     uint16_t selector;
     __asm__ volatile("str %0" : "=r"(selector));
     KTEST_EXPECT(selector == GDT_TSS_SELECTOR);
+}
+
+static void ldt_register_is_null(void)
+{
+    uint16_t selector = 0xFFFF;
+    __asm__ volatile("sldt %0" : "=r"(selector));
+    KTEST_EXPECT(selector == 0);
 }
 
 static void idt_has_every_vector(void)
@@ -46,6 +53,7 @@ static void fpu_is_off(void)
 static const struct ktest_case cpu_cases[] = {
     {"kernel_runs_on_the_kernel_segments", kernel_runs_on_the_kernel_segments},
     {"task_register_holds_the_tss", task_register_holds_the_tss},
+    {"ldt_register_is_null", ldt_register_is_null},
     {"idt_has_every_vector", idt_has_every_vector},
     {"timer_interrupts_arrive", timer_interrupts_arrive},
     {"fpu_is_off", fpu_is_off},

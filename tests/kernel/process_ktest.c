@@ -110,6 +110,12 @@ static void process_free_rejects_what_it_did_not_allocate(void)
     KTEST_EXPECT(process_free(p, a + 1) == -EINVARG);
     KTEST_EXPECT(process_free(p, b) == -EINVARG);
     KTEST_EXPECT(process_free(p, (void*)0x100000) == -EINVARG);
+    /* Heap allocations that are the process's own but not process_malloc's, by both their addresses. */
+    KTEST_EXPECT(process_free(p, p->image) == -EINVARG);
+    KTEST_EXPECT(process_free(p, p->stack) == -EINVARG);
+    KTEST_EXPECT(process_free(p, p->task.kernel_stack) == -EINVARG);
+    KTEST_EXPECT(process_free(p, (void*)VANA_PROGRAM_VIRTUAL_ADDRESS) == -EINVARG);
+    KTEST_EXPECT(process_free(p, (void*)VANA_PROGRAM_VIRTUAL_STACK_ADDRESS_END) == -EINVARG);
     KTEST_EXPECT(process_free(p, a) == 0);
     KTEST_EXPECT(process_free(p, a) == -EINVARG);
     KTEST_EXPECT(process_check_user(q, b, 4096, true) == 0);
@@ -122,12 +128,15 @@ static void process_allocations_are_not_capped(void)
     struct process* p = load_spinner();
     if (!p)
         return;
-    /* More than one block of records: the record array must grow. */
+    /* No table of records: any number of allocations, all found again by process_destroy. */
+    size_t before = heap_blocks_in_use(kheap_get());
     size_t count = 1500;
     for (size_t i = 0; i < count; i++)
-        KTEST_EXPECT(process_malloc(p, 1) != NULL);
+        KTEST_EXPECT(process_malloc(p, 1 + (i % 3) * 4096) != NULL);
     KTEST_EXPECT(p->allocation_count == count);
+    KTEST_EXPECT(process_allocated_blocks(p) == count / 3 * (1 + 2 + 3));
     process_destroy(p);
+    KTEST_EXPECT(heap_blocks_in_use(kheap_get()) < before);
 }
 
 static void process_destroy_returns_every_block(void)
@@ -149,6 +158,29 @@ static void malformed_program_is_refused_without_leaks(void)
     struct process* p = NULL;
     KTEST_EXPECT(process_load("bad.elf", not_elf, sizeof(not_elf), &p) == -ENOEXEC);
     KTEST_EXPECT(process_load("empty.bin", not_elf, 0, &p) == -ENOEXEC);
+    KTEST_EXPECT(heap_blocks_in_use(kheap_get()) == before);
+}
+
+/* With the heap full, a program is still refused aloud (tests/kernel/run.sh reads the line). */
+static void program_is_refused_aloud_when_the_heap_is_full(void)
+{
+    static const unsigned char not_elf[] = "no memory to even look at this";
+    size_t before = heap_blocks_in_use(kheap_get());
+    void* held = NULL;
+    void* block;
+    /* Chain every free block through its own first word, so the test needs no memory of its own. */
+    while ((block = kmalloc(1))) {
+        *(void**)block = held;
+        held = block;
+    }
+    struct process* p = NULL;
+    KTEST_EXPECT(process_load("full-heap.elf", not_elf, sizeof(not_elf), &p) == -ENOMEM);
+    KTEST_EXPECT(!task_all_succeeded());
+    while (held) {
+        block = held;
+        held = *(void**)block;
+        kfree(block);
+    }
     KTEST_EXPECT(heap_blocks_in_use(kheap_get()) == before);
 }
 
@@ -184,6 +216,7 @@ static const struct ktest_case process_cases[] = {
     {"process_allocations_are_not_capped", process_allocations_are_not_capped},
     {"process_destroy_returns_every_block", process_destroy_returns_every_block},
     {"malformed_program_is_refused_without_leaks", malformed_program_is_refused_without_leaks},
+    {"program_is_refused_aloud_when_the_heap_is_full", program_is_refused_aloud_when_the_heap_is_full},
     {"copy_string_from_user_checks_every_page", copy_string_from_user_checks_every_page},
 };
 KTEST_SUITE(process_ktest, process_cases);

@@ -15,6 +15,8 @@ failed=$((failed + cases_failed))
 check "ktest: KTAP header" has_line "KTAP version 1"
 check "ktest: every suite reported" test "$(grep -cE '^(not )?ok [0-9]+ ' "$log")" -eq "$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log")"
 check "ktest: QEMU exit status 1 (all passed)" test "$status" -eq 1
+check "ktest: a program refused for want of memory says so" \
+    has_kernel_line "vana: program full-heap.elf refused: out of memory"
 
 boot kernel-fault 128 "ktest ktest-panic" ""
 check "kernel fault: names the exception and its error code" has_line "vana: kernel exception 14: page fault, error code 0x0"

@@ -18,6 +18,33 @@ static int __attribute__((noinline)) recurse(int depth)
     return recurse(depth + 1) + frame[0];
 }
 
+/*
+ * IRET from ring 3 with EFLAGS.VM set and CS = 0: a real CPU ignores VM
+ * below CPL 0 and faults on the null CS, but QEMU's emulator enters
+ * virtual-8086 mode at linear address 0, and the next fault arrives with
+ * CS = 0 in its frame, which once made the kernel take it for its own.
+ * The frame: EIP, CS, EFLAGS, ESP, SS, ES, DS, FS, GS (Intel SDM vol. 3A, 20.2).
+ */
+static void iret_to_virtual_8086(void)
+{
+    __asm__ volatile("push $0; push $0; push $0; push $0\n\t"  /* GS, FS, DS, ES */
+                     "push $0; push $0x1000\n\t"             /* SS, ESP */
+                     "push $0x20202\n\t"                     /* EFLAGS: VM, IF, reserved bit 1 */
+                     "push $0; push $0\n\t"                  /* CS, EIP */
+                     "iret");
+}
+
+/*
+ * Load DS with LDT selectors (TI = 1, RPL 3). With a null LDTR each one
+ * faults; with LDTR left at its reset value (base 0) they would name bytes
+ * of kernel memory as descriptors, and loading one writes its accessed bit.
+ */
+static void load_ldt_selectors(void)
+{
+    for (unsigned int selector = 0x0F; selector < 0x10000; selector += 8)
+        __asm__ volatile("mov %0, %%ds; mov %1, %%ds" : : "r"(selector), "r"(0x23u));
+}
+
 static void do_fault(const char* kind)
 {
     if (strcmp(kind, "read-kernel") == 0)
@@ -50,6 +77,10 @@ static void do_fault(const char* kind)
         __asm__ volatile("fninit");
     else if (strcmp(kind, "divide") == 0)
         __asm__ volatile("xor %%edx, %%edx; xor %%ecx, %%ecx; div %%ecx" : : "a"(1) : "ecx", "edx");
+    else if (strcmp(kind, "vm86") == 0)
+        iret_to_virtual_8086();
+    else if (strcmp(kind, "ldt") == 0)
+        load_ldt_selectors();
 }
 
 int main(int argc, char** argv)

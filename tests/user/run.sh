@@ -6,7 +6,7 @@
 set -euo pipefail
 source tests/lib.sh
 
-exited_ok() { has_line "vana: process $1 ($2) exited with status 0"; }
+exited_ok() { has_kernel_line "vana: process $1 ($2) exited with status 0"; }
 
 # --- system calls, the C library, arguments, flat binaries ----------------
 boot syscalls 128 poweroff "args.elf one two three,libc.elf,syscalls.elf,flat.bin hi,status.elf 0"
@@ -15,37 +15,39 @@ check "syscalls: C library malloc/calloc/realloc/printf/strings" exited_ok 2 lib
 check "syscalls: every bad pointer, size and command is refused" exited_ok 3 syscalls.elf
 check "syscalls: a flat binary runs from its first byte" has_line "hello from process 4 (flat.bin), 1 argument(s): hi"
 check "syscalls: exit(0) through the C library" exited_ok 5 status.elf
-check "syscalls: memmap prints the caller's mappings" has_line "vana: memory of process 3 (syscalls.elf): 12 KiB of page tables (directory + 2), 0 allocations of 0 blocks"
-check "syscalls: memmap shows the stack" grep -qE '^  003fb000-003ff000 rw +16 KiB  stack$' "$log"
-check "syscalls: memmap shows read-only text" grep -qE '^  00400000-004[0-9a-f]{5} r- +[0-9]+ KiB  program$' "$log"
+check "syscalls: memmap prints the caller's mappings" has_kernel_line "vana: memory of process 3 (syscalls.elf): 12 KiB of page tables (directory + 2), 0 allocations of 0 blocks"
+check "syscalls: memmap shows the stack" grep -qE '^  003fb000-003ff000 rw +16 KiB  stack$' "$klog"
+check "syscalls: memmap shows read-only text" grep -qE '^  00400000-004[0-9a-f]{5} r- +[0-9]+ KiB  program$' "$klog"
 check "syscalls: kernel heap back where it started" heap_lines_equal
 check "syscalls: QEMU exit status 1 when every process exits 0" test "$status" -eq 1
 
 # --- faults: each kills only its own process ------------------------------
 faults=(read-kernel write-kernel write-heap-table read-vga read-kernel-heap write-text write-arguments null
-    stack-overflow jump-kernel int cli io fpu divide)
+    stack-overflow jump-kernel int cli io fpu divide vm86 ldt)
 initrd=""
 for f in "${faults[@]}"; do initrd+="fault.elf $f,"; done
 boot faults 128 poweroff "${initrd}hello.elf"
-killed() { has_line "vana: process $1 (fault.elf) killed: $2"; }
+killed() { has_kernel_line "vana: process $1 (fault.elf) killed: $2"; }
 check "faults: reading the kernel image" killed 1 "page fault at 0x100000 (read, protection violation)"
 check "faults: writing the kernel image" killed 2 "page fault at 0x100000 (write, protection violation)"
 check "faults: writing the heap table at 0x7E00" killed 3 "page fault at 0x7e00 (write, protection violation)"
 check "faults: reading VGA memory" killed 4 "page fault at 0xb8000 (read, protection violation)"
 check "faults: reading the kernel heap" killed 5 "page fault at 0x1000000 (read, protection violation)"
 check "faults: writing its own read-only text" killed 6 "page fault at 0x4"
-check "faults: the text fault is a write" grep -qE "process 6 \(fault.elf\) killed: page fault at 0x4[0-9a-f]{5} \(write, protection" "$log"
+check "faults: the text fault is a write" grep -qE "^vana: process 6 \(fault.elf\) killed: page fault at 0x4[0-9a-f]{5} \(write, protection" "$klog"
 check "faults: writing the read-only argument page" killed 7 "page fault at 0x3ff000 (write, protection violation)"
 check "faults: NULL dereference" killed 8 "page fault at 0x0 (read, not present)"
 check "faults: stack overrun hits the guard page" killed 9 "page fault at 0x3fa"
-check "faults: stack overrun is a write to a not-present page" grep -qE "process 9 \(fault.elf\) killed: page fault at 0x3fa[0-9a-f]{3} \(write, not present\)" "$log"
+check "faults: stack overrun is a write to a not-present page" grep -qE "^vana: process 9 \(fault.elf\) killed: page fault at 0x3fa[0-9a-f]{3} \(write, not present\)" "$klog"
 check "faults: jumping into the kernel" killed 10 "page fault at 0x100000 (read, protection violation)"
 check "faults: int 0x21 is not a user gate" killed 11 "general protection fault at eip 0x"
 check "faults: cli is privileged" killed 12 "general protection fault at eip 0x"
 check "faults: port I/O is privileged" killed 13 "general protection fault at eip 0x"
 check "faults: the FPU is off" killed 14 "device not available at eip 0x"
 check "faults: divide by zero" killed 15 "divide error at eip 0x"
-check "faults: the other processes go on" exited_ok 16 hello.elf
+check "faults: an IRET into virtual-8086 mode kills only that process" killed 16 ""
+check "faults: LDT selectors fault (no LDT is loaded)" killed 17 "general protection fault at eip 0x"
+check "faults: the other processes go on" exited_ok 18 hello.elf
 check "faults: no kernel panic" bash -c "! grep -q panic '$log'"
 check "faults: kernel heap back where it started" heap_lines_equal
 check "faults: QEMU exit status 3 when a process was killed" test "$status" -eq 3
@@ -57,7 +59,7 @@ probe=$(sed -n 's/^neighbour: snoop probe block at \(0x[0-9a-f]*\)$/\1/p' "$log"
 secret=$(sed -n 's/^neighbour: holder secret at \(0x[0-9a-f]*\)$/\1/p' "$log")
 check "neighbours: the holder got the block the snoop gave back" test -n "$probe" -a "$probe" = "$secret"
 check "neighbours: reading another process's allocation kills the reader" \
-    has_line "vana: process 1 (neighbour.elf) killed: page fault at ${secret:-none} (read, protection violation)"
+    has_kernel_line "vana: process 1 (neighbour.elf) killed: page fault at ${secret:-none} (read, protection violation)"
 check "neighbours: the other process's memory is intact" has_line "neighbour: holder secret intact"
 check "neighbours: kernel heap back where it started" heap_lines_equal
 
@@ -75,7 +77,7 @@ patch_byte low-segment.elf 60 '\x00\x00\x10\x00'
 patch_byte heap-segment.elf 60 '\x00\x00\x00\x01'
 printf '' >$dir/empty.bin
 boot malformed 128 poweroff "bad-magic.elf,truncated-header.elf,truncated-data.elf,wrong-class.elf,wrong-machine.elf,not-executable.elf,low-segment.elf,heap-segment.elf,empty.bin,hello.elf still here"
-refused() { has_line "vana: program $1 refused: $2"; }
+refused() { has_kernel_line "vana: program $1 refused: $2"; }
 check "malformed: bad magic" refused bad-magic.elf "bad magic"
 check "malformed: truncated header" refused truncated-header.elf "truncated file"
 check "malformed: truncated segment data" refused truncated-data.elf "truncated file"
@@ -87,14 +89,64 @@ check "malformed: segment over the kernel heap" refused heap-segment.elf "segmen
 check "malformed: empty flat binary" refused empty.bin "empty program"
 check "malformed: the kernel goes on" has_line "hello from process 1 (hello.elf), 2 argument(s): still here"
 check "malformed: kernel heap back where it started" heap_lines_equal
-check "malformed: QEMU exit status 1" test "$status" -eq 1
+check "malformed: QEMU exit status 3, as a refused program is a failure" test "$status" -eq 3
+
+# --- odd flags across system calls; forged kernel lines -------------------
+boot flags 128 poweroff "flags.elf,forge.elf"
+check "flags: DF, NT, AC and VM states get the usual answers" exited_ok 1 flags.elf
+check "forge: the program's forged lines are not in the kernel log" \
+    bash -c "! grep -q 'forged\|kernel heap 5 of\|process 1 (forge.elf)' '$klog'"
+check "forge: the kernel log has only the kernel's own lines" bash -c "! grep -qv '^vana: \|^Vana: \|^  ' '$klog'"
+check "forge: the real exit line is in the kernel log" exited_ok 2 forge.elf
+check "forge: on the console the exit line starts a line of its own" \
+    grep -qx "vana: process 2 (forge.elf) exited with status 0" "$log"
+check "forge: the unfinished line is ended before the kernel's" grep -qx "forge: an unfinished line" "$log"
+check "flags: kernel heap back where it started" heap_lines_equal
+
+# --- names and command lines: decided whole, kept whole, refused past the bound ---
+long=$(printf 'n%.0s' $(seq 60))
+cp $dir/flat.bin "$dir/${long}.bin"                       # 64 characters, ".bin" cut off in the record
+cp $dir/hello.elf "$dir/${long:0:59}.binary.elf"          # an ELF whose first 63 characters end in ".bin"
+deep=$(printf 'd%.0s' $(seq 140))
+mkdir -p "$dir/$deep"
+cp $dir/echo.elf "$dir/$deep/echo.elf"
+huge=$(printf 'x%.0s' $(seq 4000))
+initrd="${long}.bin,${long:0:59}.binary.elf,echo.elf $huge,echo.elf $huge$huge"
+for i in $(seq 36); do initrd+=",$deep/echo.elf $i"; done
+boot names 128 poweroff "$initrd"
+check "names: a 64-character .bin name runs as a flat binary" has_line "hello from process 1 (${long}.bin), 0 argument(s):"
+check "names: an ELF whose name has .bin inside runs as an ELF" has_line "hello from process 2 (${long:0:59}.binary.elf)"
+check "names: a 4009-character command line arrives whole" has_line 'echo: 2 words, 4008 characters, ending "xxxxxxxx"'
+check "names: a line past 4095 characters is refused" refused echo.elf "command line too long"
+check "names: 36 modules with 150-character paths all run" \
+    test "$(grep -cE '^vana: process [0-9]+ \(d{63}\) exited with status 0$' "$klog")" -eq 36
+check "names: each of them got its own arguments" has_line 'echo: 2 words, 151 characters, ending "36"'
+check "names: kernel heap back where it started" heap_lines_equal
+check "names: QEMU exit status 3 (one program refused)" test "$status" -eq 3
+
+# --- bounded work with interrupts off: a huge memmap, a huge ELF ----------------
+boot manymaps 128 poweroff "manymaps.elf 20000,ticker.elf 300"
+check "manymaps: memmap of 10000 mappings returns" exited_ok 1 manymaps.elf
+check "manymaps: the report is cut to 32 lines and a count" has_kernel_line "  ... and 99"
+check "manymaps: no more than 32 mapping lines" test "$(grep -c '^  [0-9a-f]\{8\}-' "$klog")" -le 32
+check "manymaps: another process kept running" exited_ok 2 ticker.elf
+check "manymaps: kernel heap back where it started" heap_lines_equal
+python3 tests/user/make_elf.py "$dir"
+started=$SECONDS
+boot bigelf 128 poweroff "headers-65535.elf,far-apart.elf,largest.elf,hello.elf after"
+check "bigelf: 65535 program headers are refused" refused headers-65535.elf "too many program headers"
+check "bigelf: segments 12 MiB apart are refused" refused far-apart.elf "segments too far apart"
+check "bigelf: the largest accepted ELF (32 headers x 12 MiB) loads and runs" exited_ok 1 largest.elf
+check "bigelf: the kernel goes on" has_line "hello from process 2 (hello.elf), 1 argument(s): after"
+check "bigelf: the whole boot takes under 60 seconds" test $((SECONDS - started)) -lt 60
+check "bigelf: kernel heap back where it started" heap_lines_equal
 
 # --- many processes at once, each holding 1 MiB ---------------------------
 initrd=""
 for _ in $(seq 40); do initrd+="hold.elf 40 1024,"; done
 boot many 128 poweroff "${initrd%,}"
-check "many: 40 processes started" test "$(count_lines "vana: started process")" -eq 40
-check "many: all 40 exited with status 0" test "$(grep -cE '^vana: process [0-9]+ \(hold.elf\) exited with status 0$' "$log")" -eq 40
+check "many: 40 processes started" test "$(count_kernel_lines "vana: started process")" -eq 40
+check "many: all 40 exited with status 0" test "$(grep -cE '^vana: process [0-9]+ \(hold.elf\) exited with status 0$' "$klog")" -eq 40
 check "many: all 40 held 1 MiB at the same time" test "$(count_lines "(all 40 held: yes)")" -eq 40
 check "many: kernel heap back where it started" heap_lines_equal
 check "many: QEMU exit status 1" test "$status" -eq 1
@@ -103,7 +155,7 @@ check "many: QEMU exit status 1" test "$status" -eq 1
 boot sysfuzz 128 poweroff "sysfuzz.elf 1 50000,sysfuzz.elf 2 50000,sysfuzz.elf 3 50000"
 check "sysfuzz: 150000 random calls, every answer as documented" \
     test "$(count_lines "sysfuzz: 50000 rounds, 0 unexpected answers")" -eq 3
-check "sysfuzz: all three exit 0" test "$(grep -cE '^vana: process [0-9] \(sysfuzz.elf\) exited with status 0$' "$log")" -eq 3
+check "sysfuzz: all three exit 0" test "$(grep -cE '^vana: process [0-9] \(sysfuzz.elf\) exited with status 0$' "$klog")" -eq 3
 check "sysfuzz: no kernel panic" bash -c "! grep -q panic '$log'"
 check "sysfuzz: kernel heap back where it started" heap_lines_equal
 
@@ -115,12 +167,38 @@ check "print: no line mixes two processes" bash -c "! grep -qE '^[ABC]*(A[BC]|B[
 
 # --- exit status reaches QEMU ----------------------------------------------
 boot status 128 poweroff "status.elf 3,hello.elf"
-check "status: the exit line carries the status" has_line "vana: process 1 (status.elf) exited with status 3"
+check "status: the exit line carries the status" has_kernel_line "vana: process 1 (status.elf) exited with status 3"
 check "status: QEMU exit status 3 when a process exits non-zero" test "$status" -eq 3
 
 # --- without poweroff the kernel idles instead of leaving QEMU --------------
 QEMU_TIMEOUT=15 boot idle 128 "" "hello.elf"
 check "idle: without poweroff QEMU keeps running" test "$status" -eq 124
-check "idle: the kernel says it is idle" has_line "vana: idle (no processes left)"
+check "idle: the kernel says it is idle" has_kernel_line "vana: idle (no processes left)"
+
+# --- the user malloc: size classes, space, bad frees -----------------------
+bad_frees=(interior double metadata tail large trimmed stack text kernel unowned)
+initrd="malloc.elf"
+for mode in "${bad_frees[@]}"; do initrd+=",badfree.elf $mode"; done
+boot malloc 128 poweroff "$initrd"
+check "malloc: mixed sizes, realloc, calloc, 100000 objects: every check passed" exited_ok 1 malloc.elf
+check "malloc: 100000 live 32-byte objects in at most 125% of their bytes" \
+    has_line "malloctest: 100000 x 32 bytes within 125%: yes"
+check "malloc: every block back to the kernel after free and malloc_trim" \
+    has_line "malloctest: all freed: 0 allocations, 0 blocks"
+# bad_free_reported MODE PID: the program named the address, the library the same one, the kernel status 127.
+bad_free_reported() {
+    local address
+    address=$(sed -n "s/^badfree: $1: free(\(0x[0-9a-f]*\))\$/\1/p" "$log")
+    [ -n "$address" ] && has_line "malloc: free of $address that malloc did not return" &&
+        has_kernel_line "vana: process $2 (badfree.elf) exited with status 127"
+}
+pid=2
+for mode in "${bad_frees[@]}"; do
+    check "malloc: a bad free ($mode) prints the line and exits with status 127" bad_free_reported "$mode" $pid
+    pid=$((pid + 1))
+done
+check "malloc: no bad free goes on or faults" bash -c "! grep -qE 'free returned|badfree.elf\) killed' '$log' '$klog'"
+check "malloc: kernel heap back where it started" heap_lines_equal
+check "malloc: QEMU exit status 3 (the bad frees exit non-zero)" test "$status" -eq 3
 
 finish user

@@ -3,6 +3,10 @@
  * and check that every bad one is answered with an error while the process
  * and its memory go on. Exits 0 when every answer was as documented in
  * docs/syscalls.md. The kernel's "kernel heap" lines then show nothing leaked.
+ *
+ * Each call is made with a random EFLAGS state a program can set itself:
+ * DF (std), NT and AC, and VM, which popf in ring 3 must leave clear. The
+ * answers must not depend on them.
  */
 #include <stdlib.h>
 #include <vana.h>
@@ -57,6 +61,41 @@ static unsigned int random_bad_address(void)
     return address;
 }
 
+#define EFLAGS_DIRECTION 0x00000400u
+#define EFLAGS_NESTED_TASK 0x00004000u
+#define EFLAGS_VIRTUAL_8086 0x00020000u
+#define EFLAGS_ALIGNMENT_CHECK 0x00040000u
+
+/* A system call made with random extra EFLAGS bits set just before int 0x80, and cleared after. */
+static long fuzz_syscall(long command, long arg1, long arg2, long arg3)
+{
+    static const unsigned int states[] = {0, EFLAGS_DIRECTION, EFLAGS_NESTED_TASK, EFLAGS_VIRTUAL_8086,
+                                          EFLAGS_ALIGNMENT_CHECK,
+                                          EFLAGS_DIRECTION | EFLAGS_NESTED_TASK | EFLAGS_VIRTUAL_8086};
+    unsigned int extra = states[random_next() % (sizeof(states) / sizeof(states[0]))];
+    long result;
+    __asm__ volatile("pushfl\n\t"
+                     "pushfl\n\t"
+                     "orl %[extra], (%%esp)\n\t"
+                     "popfl\n\t"
+                     "int $0x80\n\t"
+                     "popfl"
+                     : "=a"(result)
+                     : "a"(command), "b"(arg1), "c"(arg2), "d"(arg3), [extra] "r"(extra)
+                     : "memory", "cc");
+    return result;
+}
+
+static void* call_malloc(unsigned int size)
+{
+    return (void*)fuzz_syscall(SYSCALL_MALLOC, (long)size, 0, 0);
+}
+
+static int call_free(void* ptr)
+{
+    return (int)fuzz_syscall(SYSCALL_FREE, (long)ptr, 0, 0);
+}
+
 static unsigned int random_size(void)
 {
     switch (random_next() % 4) {
@@ -74,7 +113,7 @@ static unsigned int random_size(void)
 static void fuzz_malloc(void)
 {
     unsigned int size = random_size();
-    unsigned char* p = vana_malloc(size);
+    unsigned char* p = call_malloc(size);
     if (size == 0 || size > 200u * 1024 * 1024)
         CHECK(p == NULL);
     if (!p)
@@ -84,7 +123,7 @@ static void fuzz_malloc(void)
     if (live_count < MAX_LIVE)
         live[live_count++] = (struct allocation){p, size};
     else
-        CHECK(vana_free(p) == 0);
+        CHECK(call_free(p) == 0);
 }
 
 static void fuzz_free(void)
@@ -95,24 +134,24 @@ static void fuzz_free(void)
         unsigned int blocks = (a.size + BLOCK - 1) / BLOCK;
         CHECK(a.start[0] == 0xA5);  /* nobody else wrote there */
         if (blocks > 1)
-            CHECK(vana_free(a.start + BLOCK * (1 + random_next() % (blocks - 1))) == -EINVARG);
-        CHECK(vana_free(a.start + 1 + random_next() % (BLOCK - 1)) == -EINVARG);
-        CHECK(vana_free(a.start) == 0);
-        CHECK(vana_free(a.start) == -EINVARG);
+            CHECK(call_free(a.start + BLOCK * (1 + random_next() % (blocks - 1))) == -EINVARG);
+        CHECK(call_free(a.start + 1 + random_next() % (BLOCK - 1)) == -EINVARG);
+        CHECK(call_free(a.start) == 0);
+        CHECK(call_free(a.start) == -EINVARG);
         live[i] = live[--live_count];
         return;
     }
     unsigned int address = random_bad_address();
-    CHECK(vana_free((void*)address) == (address ? -EINVARG : 0));
+    CHECK(call_free((void*)address) == (address ? -EINVARG : 0));
 }
 
 static void fuzz_pointer_calls(void)
 {
     unsigned int address = random_bad_address();
     if (random_next() % 2)
-        CHECK(vana_print((const char*)address) == -EFAULT);
+        CHECK(fuzz_syscall(SYSCALL_PRINT, (long)address, 0, 0) == -EFAULT);
     else
-        CHECK(vana_meminfo((struct vana_meminfo*)address) == -EFAULT);
+        CHECK(fuzz_syscall(SYSCALL_MEMINFO, (long)address, 0, 0) == -EFAULT);
 }
 
 static void fuzz_unknown_command(void)
@@ -120,7 +159,7 @@ static void fuzz_unknown_command(void)
     long command = (long)random_next();
     if (command >= 0 && command <= 10)
         command = 11 + (command & 0xFF);
-    CHECK(vana_syscall(command, (long)random_next(), (long)random_next(), (long)random_next()) == -ENOSYS);
+    CHECK(fuzz_syscall(command, (long)random_next(), (long)random_next(), (long)random_next()) == -ENOSYS);
 }
 
 int main(int argc, char** argv)
@@ -147,7 +186,7 @@ int main(int argc, char** argv)
         }
     }
     while (live_count)
-        CHECK(vana_free(live[--live_count].start) == 0);
+        CHECK(call_free(live[--live_count].start) == 0);
     printf("sysfuzz: %d rounds, %d unexpected answers\n", rounds, check_failures());
     return check_failures();
 }
