@@ -37,6 +37,20 @@
  */
 #define VANA_MAX_COMMAND_LINE 4095
 
+/*
+ * The most heap one process may hold: its allocations, image, stack,
+ * argument page, page tables and directory, kernel stack and record, and
+ * the records of its ended children (process_held_blocks).
+ */
+#define VANA_PROCESS_MEMORY_LIMIT (32 * 1024 * 1024)
+
+/*
+ * Heap blocks user allocations and spawn never take: what the kernel keeps
+ * for its own work (1 MiB). Ending, waiting for and tearing down processes
+ * allocate nothing, so they work however full the heap is.
+ */
+#define VANA_KERNEL_HEAP_RESERVE_BLOCKS 256
+
 /* Longest string one print system call accepts, terminator included. */
 #define VANA_MAX_PRINT_LENGTH 4096
 

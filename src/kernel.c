@@ -19,6 +19,7 @@
 #include "memory/heap/kheap.h"
 #include "memory/paging/paging.h"
 #include "task/process.h"
+#include "task/program.h"
 #include "tests/kernel/ktest.h"
 #include "bench/kernel/kernel_bench.h"
 
@@ -129,25 +130,45 @@ static void kernel_print_heap_usage(void)
     kprintf("vana: kernel heap %zu of %zu blocks in use\n", heap_blocks_in_use(heap), heap->table->total);
 }
 
+/* Start the module whose string is command_line; true when it started. */
+static bool kernel_start_module(const struct program_module* m, size_t* paging_blocks)
+{
+    struct process* process;
+    if (process_load(m->string, m->data, m->size, &process) < 0)
+        return false;
+    kprintf("vana: started process %d (%s)\n", process->pid, process->name);
+    *paging_blocks += 1 + paging_owned_tables(&process->directory);
+    task_ready(&process->task);
+    return true;
+}
+
+/*
+ * Every module is a program spawn can start. With init=NAME on the command
+ * line only the module named NAME starts; otherwise all of them, in order.
+ */
 static void kernel_start_processes(void)
 {
     const struct boot_info* boot = boot_info_get();
     struct heap* heap = kheap_get();
-    struct process* process;
-    size_t started = 0, paging_blocks = 0;
+    size_t started = 0, paging_blocks = 0, init_length;
+    const char* init = boot_option_value("init", &init_length);
 
     if (boot->module_count == 0)
         kprintf("vana: no programs to run: pass each program as a multiboot module (QEMU: -initrd \"prog.elf args\")\n");
+    program_set_modules(boot->modules, boot->module_count);
     kernel_print_heap_usage();
     size_t heap_before = heap_blocks_in_use(heap);
-    for (size_t i = 0; i < boot->module_count; i++) {
-        const struct boot_module* m = &boot->modules[i];
-        if (process_load(m->string, m->data, m->size, &process) == 0) {
-            kprintf("vana: started process %d (%s)\n", process->pid, process->name);
-            paging_blocks += 1 + paging_owned_tables(&process->directory);
-            started++;
-            task_ready(&process->task);
+    if (init) {
+        const struct program_module* m = program_find(init, init_length);
+        if (!m) {
+            kprintf("vana: init: no module is named as the kernel command line's init= says\n");
+            task_report_failure();
+        } else {
+            started += kernel_start_module(m, &paging_blocks);
         }
+    } else {
+        for (size_t i = 0; i < boot->module_count; i++)
+            started += kernel_start_module(&boot->modules[i], &paging_blocks);
     }
     if (started)
         kprintf("vana: %zu processes hold %zu KiB of kernel heap, %zu KiB of it page directories and tables\n",

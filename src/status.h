@@ -15,5 +15,6 @@
 #define ENOSYS 6   /* unknown system call */
 #define ENOENT 7   /* no such object (process, mapping) */
 #define E2BIG 8    /* a string or list is longer than the bound */
+#define ECHILD 9   /* no child to wait for (none at all, or not that pid) */
 
 #endif

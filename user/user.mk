@@ -39,7 +39,7 @@ define user_program_rule
 build/user/%.elf: build/user-obj/$(1)/%.o $$(USER_LIB) user/user.ld
 	@mkdir -p $$(dir $$@)
 	@echo "  LD      $$@"
-	@$$(LD) -m elf_i386 -nostdlib -T user/user.ld -o $$@ build/user-obj/user/lib/crt0.asm.o $$< $$(USER_LIB) $$(RUNTIME_LIB)
+	@$$(LD) -m elf_i386 -nostdlib --strip-debug -T user/user.ld -o $$@ build/user-obj/user/lib/crt0.asm.o $$< $$(USER_LIB) $$(RUNTIME_LIB)
 endef
 $(foreach folder,user/programs tests/user bench/guest,$(eval $(call user_program_rule,$(folder))))
 

@@ -176,7 +176,7 @@ static void boot_for_each_loader_range(void (*visit)(uintptr_t start, uintptr_t 
 }
 
 /* Copy one module and its string (cut after VANA_MAX_COMMAND_LINE + 1 characters) into the heap. */
-static int boot_copy_module(const struct multiboot_module* module, struct boot_module* copy)
+static int boot_copy_module(const struct multiboot_module* module, struct program_module* copy)
 {
     size_t length = module->string ? boot_string_length(module->string, VANA_MAX_COMMAND_LINE + 1) : 0;
     char* string = kmalloc(length + 1);
@@ -209,7 +209,7 @@ int boot_modules_move_to_heap(void)
     int res = 0;
 
     boot_for_each_loader_range(boot_reserve);
-    boot.modules = loader_module_count ? kzalloc(loader_module_count * sizeof(struct boot_module)) : NULL;
+    boot.modules = loader_module_count ? kzalloc(loader_module_count * sizeof(struct program_module)) : NULL;
     if (loader_module_count && !boot.modules) {
         kprintf("vana: boot: no memory for the list of %u modules; none kept\n", loader_module_count);
         res = -ENOMEM;
@@ -271,6 +271,23 @@ uint64_t boot_memory_usable_end(void)
             end = r->start + r->length;
     }
     return end;
+}
+
+/*
+ * boot_option_value - the value of NAME=VALUE on the kernel command line:
+ * a pointer to VALUE with its length in *length, or NULL when there is none.
+ */
+const char* boot_option_value(const char* name, size_t* length)
+{
+    size_t name_length = strlen(name), word_length;
+    for (const char* w = string_next_word(boot.cmdline, &word_length); w;
+         w = string_next_word(w + word_length, &word_length)) {
+        if (word_length > name_length && strncmp(w, name, name_length) == 0 && w[name_length] == '=') {
+            *length = word_length - name_length - 1;
+            return w + name_length + 1;
+        }
+    }
+    return NULL;
 }
 
 /* boot_option - is word one of the words of the kernel command line? */

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "task/program.h"
+
 /*
  * What Vana keeps of the boot loader's multiboot information. The loader's
  * own structures may sit where the heap table goes (QEMU puts them at
@@ -23,21 +25,13 @@ struct boot_memory_region
     uint32_t type;  /* 1 = usable RAM */
 };
 
-struct boot_module
-{
-    const void* data;
-    size_t size;
-    const char* string;  /* command line: the program's name and arguments; at most
-                            VANA_MAX_COMMAND_LINE + 1 characters are kept of a longer one */
-};
-
 struct boot_info
 {
     const char* cmdline;
     size_t region_count;
     struct boot_memory_region regions[BOOT_MAX_MEMORY_REGIONS];
     size_t module_count;
-    struct boot_module* modules;  /* module_count of them, in the kernel heap */
+    struct program_module* modules;  /* module_count of them, in the kernel heap */
 };
 
 int boot_info_capture(uint32_t magic, uint32_t multiboot_info_address);
@@ -47,5 +41,6 @@ bool boot_memory_is_usable(uint64_t start, uint64_t end);
 uint64_t boot_memory_usable_bytes(void);
 uint64_t boot_memory_usable_end(void);
 bool boot_option(const char* word);
+const char* boot_option_value(const char* name, size_t* length);
 
 #endif

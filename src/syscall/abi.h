@@ -16,6 +16,20 @@
 #define SYSCALL_MEMINFO 8  /* meminfo(struct vana_meminfo* out) -> 0 */
 #define SYSCALL_EXIT 9     /* exit(int status), does not return */
 #define SYSCALL_MEMMAP 10  /* memmap() -> 0: the kernel prints the caller's mappings */
+#define SYSCALL_SPAWN 11   /* spawn(const char* command_line) -> child's pid */
+#define SYSCALL_WAIT 12    /* wait(int pid, int* status) -> ended child's pid */
+
+/*
+ * The status word wait stores, in POSIX's shape: a child that called
+ * exit(c) has (c & 0xff) << 8 and a low byte of 0; a child killed by CPU
+ * exception v has a low byte of 0x80 | v (a page fault: 0x8e).
+ */
+#define VANA_STATUS_EXITED(code) (((code) & 0xff) << 8)
+#define VANA_STATUS_KILLED(vector) (0x80 | ((vector) & 0x7f))
+#define VANA_WIFEXITED(status) (((status) & 0xff) == 0)
+#define VANA_WEXITSTATUS(status) (((status) >> 8) & 0xff)
+#define VANA_WIFKILLED(status) (((status) & 0x80) != 0)
+#define VANA_WKILLVECTOR(status) ((status) & 0x7f)
 
 /* What SYSCALL_MEMINFO reports; every size is in 4 KiB blocks. */
 struct vana_meminfo

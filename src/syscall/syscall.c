@@ -89,10 +89,23 @@ static int32_t syscall_memmap(struct process* process, uint32_t unused1, uint32_
     return 0;
 }
 
+static int32_t syscall_spawn(struct process* process, uint32_t command_line, uint32_t unused2, uint32_t unused3)
+{
+    (void)unused2, (void)unused3;
+    return process_spawn(process, (const void*)command_line);
+}
+
+static int32_t syscall_wait(struct process* process, uint32_t pid, uint32_t status, uint32_t unused3)
+{
+    (void)unused3;
+    return process_wait(process, (int)pid, (void*)status);
+}
+
 static const syscall_handler syscall_handlers[] = {
     [SYSCALL_PRINT] = syscall_print,   [SYSCALL_PUTCHAR] = syscall_putchar, [SYSCALL_MALLOC] = syscall_malloc,
     [SYSCALL_FREE] = syscall_free,     [SYSCALL_GETPID] = syscall_getpid,   [SYSCALL_YIELD] = syscall_yield,
     [SYSCALL_MEMINFO] = syscall_meminfo, [SYSCALL_EXIT] = syscall_exit,     [SYSCALL_MEMMAP] = syscall_memmap,
+    [SYSCALL_SPAWN] = syscall_spawn,   [SYSCALL_WAIT] = syscall_wait,
 };
 
 /*

@@ -52,43 +52,54 @@ static void process_refuse(const char* command_line, const char* reason)
 }
 
 /*
- * process_load - create a process for the program image program[0, size)
- * with the given command line (its first word is the name); task_ready
- * then lets it run. The image is an ELF32 executable, or a flat binary when
- * the name ends in ".bin".
- * Return: 0 with the process in *out, or a negative error after printing
- * why the program was refused (every refusal prints its line, even when
- * not even the process record could be allocated); nothing is left
- * allocated then.
+ * process_create - make a process for the program image program[0, size)
+ * with the given command line (its first word is the name), quietly;
+ * task_ready then lets it run. The image is an ELF32 executable, or a flat
+ * binary when the name ends in ".bin".
+ * Return: 0 with the process in *out, or a negative error with *reason
+ * saying why (-ENOEXEC, -ENOMEM, -E2BIG); nothing is left allocated then.
  */
-int process_load(const char* command_line, const void* program, size_t size, struct process** out)
+int process_create(const char* command_line, const void* program, size_t size, struct process** out,
+                   const char** reason)
 {
-    if (strnlen(command_line, VANA_MAX_COMMAND_LINE + 1) > VANA_MAX_COMMAND_LINE) {
-        process_refuse(command_line, "command line too long");
+    *reason = "command line too long";
+    if (strnlen(command_line, VANA_MAX_COMMAND_LINE + 1) > VANA_MAX_COMMAND_LINE)
         return -E2BIG;
-    }
+    *reason = "out of memory";
     struct process* process = kzalloc(sizeof(struct process));
-    if (!process) {
-        process_refuse(command_line, "out of memory");
+    if (!process)
         return -ENOMEM;
-    }
     process_name_from_command_line(process->name, command_line);
 
-    const char* reason = NULL;
+    const char* program_reason = NULL;
     int res = paging_new_shared_4gb(&process->directory, kernel_paging_chunk());
     if (res == 0)
-        res = program_load(process, command_line, program, size, &reason);
+        res = program_load(process, command_line, program, size, &program_reason);
     if (res < 0) {
-        if (!reason)
-            reason = res == -E2BIG ? "command line too long" : "out of memory";
-        process_refuse(command_line, reason);
+        *reason = program_reason ? program_reason : res == -E2BIG ? "command line too long" : "out of memory";
         process_destroy(process);
         return res;
     }
-    /* Only a program that loaded gets a pid, so pids follow the modules that run. */
+    /* Only a program that loaded gets a pid, so pids follow the programs that run. */
     process->pid = next_pid++;
     *out = process;
     return 0;
+}
+
+/*
+ * process_load - process_create for a program the kernel starts itself (a
+ * boot module). A program that does not start is said so, with a
+ * "refused" line, and counts as a failure for the poweroff status, even
+ * when not even the process record could be allocated.
+ * Return: as process_create.
+ */
+int process_load(const char* command_line, const void* program, size_t size, struct process** out)
+{
+    const char* reason;
+    int res = process_create(command_line, program, size, out, &reason);
+    if (res < 0)
+        process_refuse(command_line, reason);
+    return res;
 }
 
 /*
@@ -98,13 +109,23 @@ int process_load(const char* command_line, const void* program, size_t size, str
  */
 void process_destroy(struct process* process)
 {
+    process_release_memory(process);
+    kfree(process);
+}
+
+/*
+ * process_release_memory - free everything process holds but its record:
+ * what is left for a parent's wait. Its directory must not be loaded in CR3.
+ */
+void process_release_memory(struct process* process)
+{
     process_free_all_allocations(process);
     kfree(process->image);
     kfree(process->stack);
     kfree(process->arguments);
     paging_release_4gb(&process->directory);
     task_release(&process->task);
-    kfree(process);
+    process->image = process->stack = process->arguments = NULL;
 }
 
 /* process_current - the process whose task is running, or NULL. */
@@ -132,14 +153,51 @@ static void process_unmap_blocks(struct process* process, void* ptr, size_t bloc
 }
 
 /*
+ * process_held_blocks - every heap block held on process's behalf: its
+ * record and directory, its page tables, image, stack, argument page and
+ * kernel stack, its allocations, and the records of its ended children.
+ * What VANA_PROCESS_MEMORY_LIMIT limits.
+ */
+size_t process_held_blocks(struct process* process)
+{
+    struct heap* heap = kheap_get();
+    return 2 + paging_owned_tables(&process->directory) + heap_allocation_blocks(heap, process->image) +
+           heap_allocation_blocks(heap, process->stack) + heap_allocation_blocks(heap, process->arguments) +
+           heap_allocation_blocks(heap, process->task.kernel_stack) + process->allocated_blocks +
+           process->ended_children;
+}
+
+/*
+ * May process allocate size more bytes? Counts the page tables the mapping
+ * may have to copy (a run of blocks touches at most blocks / 1024 + 2
+ * tables), and leaves the kernel its reserve, so that running out of heap
+ * hurts user allocations and spawn first, never the kernel's own work.
+ */
+static bool process_may_allocate(struct process* process, size_t size)
+{
+    const size_t limit = VANA_PROCESS_MEMORY_LIMIT / VANA_HEAP_BLOCK_SIZE;
+    size_t blocks = size / VANA_HEAP_BLOCK_SIZE + (size % VANA_HEAP_BLOCK_SIZE != 0);
+    if (blocks == 0 || blocks > limit)
+        return false;
+    size_t needed = blocks + blocks / PAGING_TOTAL_ENTRIES_PER_TABLE + 2;
+    struct heap* heap = kheap_get();
+    size_t free_blocks = heap->table->total - heap_blocks_in_use(heap);
+    return process_held_blocks(process) + needed <= limit && needed + VANA_KERNEL_HEAP_RESERVE_BLOCKS <= free_blocks;
+}
+
+/*
  * process_malloc - allocate size bytes (whole blocks) for process: zeroed
  * blocks from the kernel heap, mapped user-writable into its directory at
  * their own addresses.
- * Return: the address, or NULL when size is 0 or memory is short (nothing
- * is left allocated or mapped then).
+ * Return: the address, or NULL when size is 0, when the process would hold
+ * more than VANA_PROCESS_MEMORY_LIMIT, when the heap would be left with
+ * less than the kernel's reserve, or when memory is short (nothing is left
+ * allocated or mapped then).
  */
 void* process_malloc(struct process* process, size_t size)
 {
+    if (!process_may_allocate(process, size))
+        return NULL;
     void* ptr = kzalloc(size);
     if (!ptr)
         return NULL;

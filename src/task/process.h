@@ -28,11 +28,33 @@ struct process
      */
     size_t allocation_count;
     size_t allocated_blocks;
+    /*
+     * The family: a parent that spawned this process (NULL for a boot
+     * module, or once the parent has ended), and the children it spawned,
+     * each linked through its sibling field. A child that ended keeps only
+     * this record, with ended and status set, until the parent waits for it.
+     */
+    struct process* parent;
+    struct process* children;
+    struct process* sibling;
+    size_t ended_children;  /* children whose records wait for this process's wait */
+    int wait_for;  /* while blocked in wait: the pid waited for, or -1 for any child */
+    bool ended;
+    int status;    /* the status word (abi.h) once ended */
     struct task task;
 };
 
+int process_create(const char* command_line, const void* program, size_t size, struct process** out,
+                   const char** reason);
 int process_load(const char* command_line, const void* program, size_t size, struct process** out);
 void process_destroy(struct process* process);
+void process_release_memory(struct process* process);
+size_t process_held_blocks(struct process* process);
+
+/* spawn.c: the life cycle */
+int process_spawn(struct process* parent, const void* user_command_line);
+int process_wait(struct process* parent, int pid, void* user_status);
+void process_end(struct process* process);
 struct process* process_current(void);
 
 void* process_malloc(struct process* process, size_t size);

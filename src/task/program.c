@@ -22,6 +22,41 @@
 #define PROGRAM_AREA_SIZE (VANA_PROGRAM_VIRTUAL_ADDRESS_END - VANA_PROGRAM_VIRTUAL_ADDRESS)
 #define FLAT_BINARY_SUFFIX ".bin"
 
+static const struct program_module* program_modules;
+static size_t program_module_count;
+
+/* program_set_modules - the programs spawn can start: count modules, which must stay in place. */
+void program_set_modules(const struct program_module* modules, size_t count)
+{
+    program_modules = modules;
+    program_module_count = count;
+}
+
+/*
+ * program_find - the module whose name is name[0, length): the first word
+ * of the module's string with any directory part ("dir/") removed.
+ * Return: the module, or NULL when no module has that name.
+ */
+const struct program_module* program_find(const char* name, size_t length)
+{
+    for (size_t i = 0; i < program_module_count; i++) {
+        size_t word_length;
+        const char* word = string_next_word(program_modules[i].string, &word_length);
+        if (!word)
+            continue;
+        for (size_t j = word_length; j > 0; j--) {
+            if (word[j - 1] == '/') {
+                word_length -= j;
+                word += j;
+                break;
+            }
+        }
+        if (word_length == length && strncmp(word, name, length) == 0)
+            return &program_modules[i];
+    }
+    return NULL;
+}
+
 /*
  * Is the program's name, the first word of its command line, one that ends
  * in ".bin"? Decided from the whole word: the process record keeps only

@@ -24,6 +24,7 @@
 #include "memory/paging/paging.h"
 #include "process.h"
 #include "status.h"
+#include "syscall/abi.h"
 
 #include <stdarg.h>
 
@@ -33,6 +34,7 @@ static struct task* run_queue_tail;
 static struct task* current_task;
 static struct context* scheduler_context;
 static bool any_task_failed;
+static size_t blocked_tasks;
 
 /*
  * task_init - give task a kernel stack prepared so that its first switch
@@ -98,13 +100,22 @@ static struct task* task_take_next(void)
 
 /*
  * task_run_scheduler - run tasks round robin until none is left, then
- * return (to kernel_main, which reports and powers off).
+ * return (to kernel_main, which reports and powers off). A task that
+ * blocked stays off the queue until task_wake puts it back; a task that
+ * ended has its process ended here, where neither its kernel stack nor
+ * its directory is in use.
  */
 void task_run_scheduler(void)
 {
-    struct task* task;
-
-    while ((task = task_take_next())) {
+    for (;;) {
+        struct task* task = task_take_next();
+        if (!task) {
+            if (blocked_tasks == 0)
+                return;
+            /* Every task waits for something: only an interrupt can bring it. */
+            __asm__ volatile("sti; hlt; cli");
+            continue;
+        }
         current_task = task;
         tss_set_kernel_stack((uint32_t)task->kernel_stack + VANA_TASK_KERNEL_STACK_SIZE);
         paging_switch(&task->process->directory);
@@ -113,10 +124,30 @@ void task_run_scheduler(void)
         current_task = NULL;
 
         if (task->state == TASK_ZOMBIE)
-            process_destroy(task->process);
-        else
+            process_end(task->process);
+        else if (task->state == TASK_RUNNABLE)
             task_ready(task);
     }
+}
+
+/*
+ * task_block_current - take the current task off the CPU until task_wake;
+ * returns when its turn comes after that.
+ */
+void task_block_current(void)
+{
+    current_task->state = TASK_BLOCKED;
+    blocked_tasks++;
+    context_switch(&current_task->context, scheduler_context);
+}
+
+/* task_wake - make a blocked task runnable again. */
+void task_wake(struct task* task)
+{
+    VERIFY(task->state == TASK_BLOCKED);
+    task->state = TASK_RUNNABLE;
+    blocked_tasks--;
+    task_ready(task);
 }
 
 /* task_current - the task running now, or NULL in the scheduler and at boot. */
@@ -131,8 +162,9 @@ void task_yield(void)
     context_switch(&current_task->context, scheduler_context);
 }
 
-static void __attribute__((noreturn)) task_finish(void)
+static void __attribute__((noreturn)) task_finish(int status_word)
 {
+    current_task->process->status = status_word;
     current_task->state = TASK_ZOMBIE;
     context_switch(&current_task->context, scheduler_context);
     panic("task_finish: a finished task was resumed");
@@ -145,11 +177,11 @@ void task_exit_current(int status)
     kprintf("vana: process %d (%s) exited with status %d\n", process->pid, process->name, status);
     if (status != 0)
         any_task_failed = true;
-    task_finish();
+    task_finish(VANA_STATUS_EXITED(status));
 }
 
-/* task_kill_current - end the current process for a reason; prints the kill line. */
-void task_kill_current(const char* fmt, ...)
+/* task_kill_current - end the current process for CPU exception vector, for a reason; prints the kill line. */
+void task_kill_current(unsigned int vector, const char* fmt, ...)
 {
     struct process* process = current_task->process;
     va_list args;
@@ -160,7 +192,7 @@ void task_kill_current(const char* fmt, ...)
     va_end(args);
     kprintf("\n");
     any_task_failed = true;
-    task_finish();
+    task_finish(VANA_STATUS_KILLED(vector));
 }
 
 /* task_report_failure - count a program that did not start as a failure, as a non-zero exit is. */

@@ -15,7 +15,8 @@ struct context
 enum task_state
 {
     TASK_RUNNABLE,
-    TASK_ZOMBIE,  /* finished; the scheduler frees it */
+    TASK_BLOCKED,  /* waiting (wait for a child); off the run queue until task_wake */
+    TASK_ZOMBIE,   /* finished; the scheduler ends its process */
 };
 
 /*
@@ -39,7 +40,9 @@ void task_run_scheduler(void);
 struct task* task_current(void);
 void task_yield(void);
 void task_exit_current(int status) __attribute__((noreturn));
-void task_kill_current(const char* fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void task_kill_current(unsigned int vector, const char* fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+void task_block_current(void);
+void task_wake(struct task* task);
 void task_report_failure(void);
 bool task_all_succeeded(void);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build every libFuzzer target tests/fuzz/*_fuzz.c into build/fuzz/ and run
 # each for SECONDS (default 60). A target names the sources it links in a
-# first-lines comment: "// sources: src/a.c src/b.c". Ends with one line:
+# first-lines comment: "// sources: src/a.c src/b.c", and may add compiler
+# flags in another: "// flags: -Dname=other". Ends with one line:
 # "fuzz: N passed, N failed" (a target passes when the fuzzer exits 0).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,7 +25,8 @@ for target in tests/fuzz/*_fuzz.c; do
     mkdir -p "$corpus"
 
     read -r -a sources <<<"$(sed -n 's|^// sources: *||p' "$target" | head -n 1)"
-    if ! "$FUZZ_CC" "${FUZZ_CFLAGS[@]}" "$target" "${sources[@]}" -o "$binary" >"$log" 2>&1; then
+    read -r -a flags <<<"$(sed -n 's|^// flags: *||p' "$target" | head -n 1)"
+    if ! "$FUZZ_CC" "${FUZZ_CFLAGS[@]}" "${flags[@]}" "$target" "${sources[@]}" -o "$binary" >"$log" 2>&1; then
         cat "$log"
         echo "$name: build failed"
         failed=$((failed + 1))

@@ -32,7 +32,7 @@ static void boot_module_survives_and_lives_in_the_heap(void)
     KTEST_EXPECT(boot->module_count == 1);
     if (boot->module_count != 1)
         return;
-    const struct boot_module* m = &boot->modules[0];
+    const struct program_module* m = &boot->modules[0];
     KTEST_EXPECT(m->size == sizeof(expected) - 1);
     KTEST_EXPECT(m->size == sizeof(expected) - 1 && memcmp(m->data, expected, m->size) == 0);
     KTEST_EXPECT((uintptr_t)m->data >= VANA_HEAP_ADDRESS);

@@ -1,7 +1,8 @@
 /*
- * manymaps BLOCKS: hold BLOCKS one-block allocations of which every other
- * one is freed again, so the process has BLOCKS / 2 separate mappings,
- * then ask the kernel for its memory map. The kernel prints a bounded
+ * manymaps BLOCKS: hold up to BLOCKS one-block allocations (fewer when the
+ * kernel's per-process limit refuses more) of which every other one is
+ * freed again, so the process has half as many separate mappings, then ask
+ * the kernel for its memory map. The kernel prints a bounded
  * report (docs/syscalls.md, memmap); the cycles the call took are printed
  * for the record. `ticker` runs beside it to show the machine goes on.
  */
@@ -27,7 +28,7 @@ int main(int argc, char** argv)
     int got = 0;
     while (got < blocks && (held[got] = vana_malloc(1)) != NULL)
         got++;
-    CHECK(got == blocks);
+    CHECK(got > 8000);  /* 32 MiB of blocks, less what the process holds besides */
     for (int i = 0; i < got; i += 2)
         CHECK(vana_free(held[i]) == 0);
 

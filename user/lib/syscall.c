@@ -48,6 +48,16 @@ int vana_memmap(void)
     return (int)vana_syscall(SYSCALL_MEMMAP, 0, 0, 0);
 }
 
+int vana_spawn(const char* command_line)
+{
+    return (int)vana_syscall(SYSCALL_SPAWN, (long)command_line, 0, 0);
+}
+
+int vana_wait(int pid, int* status)
+{
+    return (int)vana_syscall(SYSCALL_WAIT, pid, (long)status, 0);
+}
+
 void vana_exit(int status)
 {
     vana_syscall(SYSCALL_EXIT, status, 0, 0);

@@ -17,6 +17,8 @@ int vana_getpid(void);
 int vana_yield(void);
 int vana_meminfo(struct vana_meminfo* info);
 int vana_memmap(void);
+int vana_spawn(const char* command_line);
+int vana_wait(int pid, int* status);
 void vana_exit(int status) __attribute__((noreturn));
 long vana_syscall(long command, long arg1, long arg2, long arg3);
 

@@ -1,0 +1,148 @@
+/*
+ * The process life cycle: spawn, wait, and what happens when a process
+ * ends (docs/syscalls.md, calls 11 and 12).
+ *
+ * A process that ends gives back all its memory at once (process_end),
+ * but for its record: its pid and status word wait there for the parent's
+ * wait, counted against the parent's memory limit. A parent that ends
+ * first leaves its children running, now without a parent; the records of
+ * children that had already ended go with it. Nothing waits for anything
+ * that is not its own child, so no record is ever left behind.
+ */
+#include "config.h"
+#include "kernel.h"
+#include "lib/string.h"
+#include "memory/heap/kheap.h"
+#include "process.h"
+#include "program.h"
+#include "status.h"
+#include "syscall/abi.h"
+
+/* Interrupts are off in the kernel, so one buffer serves every spawn. */
+static char spawn_command_line[VANA_MAX_COMMAND_LINE + 1];
+
+/*
+ * process_spawn - start the program named by the first word of the
+ * command line at user_command_line (in parent's memory), with the line's
+ * words as its argv, as a child of parent.
+ * Return: the child's pid; -EFAULT for a bad pointer; -E2BIG for a line of
+ * more than VANA_MAX_COMMAND_LINE characters, or one whose words do not fit
+ * the argument page; -ENOENT when no module has that name; -ENOEXEC for a
+ * malformed program; -ENOMEM when memory is short (the heap's reserve
+ * included).
+ */
+int process_spawn(struct process* parent, const void* user_command_line)
+{
+    int length = process_copy_string_from_user(parent, user_command_line, spawn_command_line,
+                                               sizeof(spawn_command_line));
+    if (length < 0)
+        return length;
+    size_t name_length;
+    const char* name = string_next_word(spawn_command_line, &name_length);
+    const struct program_module* module = name ? program_find(name, name_length) : NULL;
+    if (!module)
+        return -ENOENT;
+
+    struct heap* heap = kheap_get();
+    if (heap->table->total - heap_blocks_in_use(heap) < VANA_KERNEL_HEAP_RESERVE_BLOCKS)
+        return -ENOMEM;
+    struct process* child;
+    const char* reason;
+    int res = process_create(spawn_command_line, module->data, module->size, &child, &reason);
+    if (res < 0)
+        return res;
+    child->parent = parent;
+    child->sibling = parent->children;
+    parent->children = child;
+    task_ready(&child->task);
+    return child->pid;
+}
+
+/* The first of parent's children that pid names (-1: any), ended ones first; NULL if none. */
+static struct process* process_find_child(struct process* parent, int pid, bool* exists)
+{
+    *exists = false;
+    for (struct process* child = parent->children; child; child = child->sibling) {
+        if (pid != -1 && child->pid != pid)
+            continue;
+        *exists = true;
+        if (child->ended)
+            return child;
+    }
+    return NULL;
+}
+
+static void process_unlink_child(struct process* parent, struct process* child)
+{
+    struct process** link = &parent->children;
+    while (*link != child)
+        link = &(*link)->sibling;
+    *link = child->sibling;
+}
+
+/*
+ * process_wait - wait for a child of parent to end: pid > 0 names one
+ * child, -1 any. While no such child has ended the caller is blocked (it
+ * is not scheduled). The child's status word goes to user_status, unless
+ * that is NULL, and its record is freed.
+ * Return: the child's pid; -EINVARG for any other pid; -ECHILD when parent
+ * has no such child, or none at all; -EFAULT when user_status is not
+ * writable by parent, in which case no child is reaped, so a correct retry
+ * still gets it.
+ */
+int process_wait(struct process* parent, int pid, void* user_status)
+{
+    if (pid <= 0 && pid != -1)
+        return -EINVARG;
+    for (;;) {
+        if (user_status && process_check_user(parent, user_status, sizeof(int), true) < 0)
+            return -EFAULT;
+        bool exists;
+        struct process* child = process_find_child(parent, pid, &exists);
+        if (!exists)
+            return -ECHILD;
+        if (child) {
+            int child_pid = child->pid;
+            if (user_status)
+                *(int*)user_status = child->status;
+            process_unlink_child(parent, child);
+            parent->ended_children--;
+            kfree(child);
+            return child_pid;
+        }
+        parent->wait_for = pid;
+        task_block_current();
+    }
+}
+
+/*
+ * process_end - what the scheduler does with a process whose task ended:
+ * free all its memory, orphan its children, and leave its record for its
+ * parent (waking the parent if it waits for this child), or free it when
+ * there is no parent.
+ * Context: scheduler, with the kernel's directory loaded.
+ */
+void process_end(struct process* process)
+{
+    process_release_memory(process);
+    for (struct process* child = process->children; child;) {
+        struct process* next = child->sibling;
+        child->parent = NULL;
+        child->sibling = NULL;
+        if (child->ended)
+            kfree(child);
+        child = next;
+    }
+    process->children = NULL;
+    process->ended_children = 0;
+    process->ended = true;
+
+    struct process* parent = process->parent;
+    if (!parent) {
+        kfree(process);
+        return;
+    }
+    parent->ended_children++;
+    if (parent->task.state == TASK_BLOCKED && (parent->wait_for == -1 || parent->wait_for == process->pid))
+        task_wake(&parent->task);
+}
