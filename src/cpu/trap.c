@@ -52,11 +52,11 @@ static void kernel_exception(const struct trapframe* frame)
 static void user_exception(const struct trapframe* frame)
 {
     if (frame->vector == EXCEPTION_PAGE_FAULT) {
-        task_kill_current("page fault at 0x%x (%s, %s)", cpu_read_cr2(),
+        task_kill_current(frame->vector, "page fault at 0x%x (%s, %s)", cpu_read_cr2(),
                           frame->error_code & PAGE_FAULT_WRITE ? "write" : "read",
                           frame->error_code & PAGE_FAULT_PROTECTION ? "protection violation" : "not present");
     }
-    task_kill_current("%s at eip 0x%x", exception_names[frame->vector], frame->eip);
+    task_kill_current(frame->vector, "%s at eip 0x%x", exception_names[frame->vector], frame->eip);
 }
 
 static void irq_handle(struct trapframe* frame)
@@ -83,7 +83,7 @@ void trap_dispatch(struct trapframe* frame)
     if (trapframe_from_virtual_8086(frame)) {
         if (frame->vector >= IDT_IRQ_BASE && frame->vector < IDT_IRQ_BASE + IDT_IRQ_COUNT)
             pic_end_of_interrupt((int)frame->vector - IDT_IRQ_BASE);
-        task_kill_current("entered virtual-8086 mode (vector %u at eip 0x%x)", frame->vector, frame->eip);
+        task_kill_current(frame->vector, "entered virtual-8086 mode (vector %u at eip 0x%x)", frame->vector, frame->eip);
     }
     if (frame->vector < IDT_EXCEPTION_COUNT) {
         if (trapframe_from_user(frame))
