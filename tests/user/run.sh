@@ -206,7 +206,7 @@ check "many: kernel heap back where it started" heap_lines_equal
 check "many: QEMU exit status 1" test "$status" -eq 1
 
 # --- random system calls from three processes at once -----------------------
-boot sysfuzz 128 poweroff "sysfuzz.elf 1 50000,sysfuzz.elf 2 50000,sysfuzz.elf 3 50000"
+boot sysfuzz 128 poweroff "sysfuzz.elf 1 50000,sysfuzz.elf 2 50000,sysfuzz.elf 3 50000,child.elf"
 check "sysfuzz: 150000 random calls, every answer as documented" \
     test "$(count_lines "sysfuzz: 50000 rounds, 0 unexpected answers")" -eq 3
 check "sysfuzz: all three exit 0" test "$(grep -cE '^vana: process [0-9] \(sysfuzz.elf\) exited with status 0$' "$klog")" -eq 3

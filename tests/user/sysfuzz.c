@@ -154,11 +154,58 @@ static void fuzz_pointer_calls(void)
         CHECK(fuzz_syscall(SYSCALL_MEMINFO, (long)address, 0, 0) == -EFAULT);
 }
 
+/*
+ * spawn and wait (calls 11 and 12): bad lines and pointers, now and then a
+ * real child, and waits for pids that are not ours. Children are reaped as
+ * they go, so the heap lines still match.
+ */
+/* A bad address that is not NULL: wait takes NULL for "no status wanted". */
+static unsigned int random_bad_pointer(void)
+{
+    unsigned int address;
+    while ((address = random_bad_address()) == 0)
+        ;
+    return address;
+}
+
+static void fuzz_family(void)
+{
+    static char line[64];
+    int status = 0x5A5A;
+    switch (random_next() % 5) {
+    case 0:
+        CHECK(fuzz_syscall(SYSCALL_SPAWN, (long)random_bad_pointer(), 0, 0) == -EFAULT);
+        break;
+    case 1:  /* random words from our own memory: no program has such a name */
+        for (unsigned int i = 0; i < sizeof(line) - 1; i++)
+            line[i] = (char)('a' + random_next() % 26);
+        line[sizeof(line) - 1] = '\0';
+        CHECK(fuzz_syscall(SYSCALL_SPAWN, (long)line, 0, 0) == -ENOENT);
+        break;
+    case 2: {
+        long pid = fuzz_syscall(SYSCALL_SPAWN, (long)"child.elf exit 5", 0, 0);
+        CHECK(pid > 0);
+        CHECK(fuzz_syscall(SYSCALL_WAIT, pid, (long)random_bad_pointer(), 0) == -EFAULT);
+        CHECK(fuzz_syscall(SYSCALL_WAIT, pid, (long)&status, 0) == pid && status == 5 << 8);
+        break;
+    }
+    case 3: {
+        long pid = (long)random_next();
+        long expected = pid == -1 || pid > 0 ? -ECHILD : -EINVARG;
+        CHECK(fuzz_syscall(SYSCALL_WAIT, pid, (long)&status, 0) == expected);
+        break;
+    }
+    default:
+        CHECK(fuzz_syscall(SYSCALL_WAIT, -1, (long)random_bad_pointer(), 0) == -EFAULT);
+        break;
+    }
+}
+
 static void fuzz_unknown_command(void)
 {
     long command = (long)random_next();
-    if (command >= 0 && command <= 10)
-        command = 11 + (command & 0xFF);
+    if (command >= 0 && command <= SYSCALL_WAIT)
+        command = SYSCALL_WAIT + 1 + (command & 0xFF);
     CHECK(fuzz_syscall(command, (long)random_next(), (long)random_next(), (long)random_next()) == -ENOSYS);
 }
 
@@ -170,7 +217,7 @@ int main(int argc, char** argv)
         state = 1;
 
     for (int round = 0; round < rounds && check_failures() < 10; round++) {
-        switch (random_next() % 4) {
+        switch (random_next() % 5) {
         case 0:
             fuzz_malloc();
             break;
@@ -179,6 +226,9 @@ int main(int argc, char** argv)
             break;
         case 2:
             fuzz_pointer_calls();
+            break;
+        case 3:
+            fuzz_family();
             break;
         default:
             fuzz_unknown_command();
