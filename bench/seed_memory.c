@@ -2,7 +2,10 @@
  * The seed's byte-at-a-time memset, memcpy and memcmp (its "Memory
  * Utilities" section), the baseline for Vana's word-at-a-time memory.c.
  * Built with -ffreestanding like the kernel, so the compiler does not turn
- * the loops into calls to the C library.
+ * the loops into calls to the C library, and with -mgeneral-regs-only, so
+ * it cannot vectorise them. (Checked in the disassembly: clang 14 -O2
+ * unrolls the memset and memcpy loops eight times, still one byte per load
+ * and store, and leaves memcmp a byte loop.)
  */
 #include "seed_memory.h"
 
