@@ -34,6 +34,7 @@ help:
 	@echo "make test    run every test: hosted, fuzz (short), in-kernel, user programs"
 	@echo "make debug   boot halted, with gdb attached to QEMU's gdb stub"
 	@echo "make fuzz    run the fuzzers for FUZZ_SECONDS (default 60)"
+	@echo "make soak    churn and fuzzing boots for MINUTES (default 10), with a report"
 	@echo "make bench   benchmarks: instruction counts against the seed and glibc"
 
 deps:
@@ -73,6 +74,12 @@ debug: deps all
 
 test: deps all
 	@tests/run.sh
+
+# Churn and system-call fuzzing boots until MINUTES are up; not part of `make test`.
+.PHONY: soak
+MINUTES ?= 10
+soak: deps all
+	@MINUTES=$(MINUTES) tests/soak.sh
 
 clean:
 	rm -rf build

@@ -174,11 +174,39 @@ static void elf_parse_accepts_a_segment_ending_exactly_at_the_limit(void** state
 {
     (void)state;
     struct image image = make_image();
+    /* Both segments move up, so the span stays within twice their pages. */
+    image.segments[0].vaddr = HIGHEST - 0x3000;
+    image.header.entry = HIGHEST - 0x3000 + 0x10;
     image.segments[1].vaddr = HIGHEST - 0x2000;
     struct elf_program program;
     const char* reason;
     assert_int_equal(parse(&image, sizeof(image), &program, &reason), 0);
     assert_int_equal(program.high, HIGHEST);
+}
+
+static void elf_parse_refuses_more_than_32_program_headers(void** state)
+{
+    (void)state;
+    struct image image = make_image();
+    image.header.phnum = ELF_MAX_PROGRAM_HEADERS + 1;
+    expect_refused(&image, sizeof(image), "too many program headers");
+    image.header.phnum = 65535;
+    expect_refused(&image, sizeof(image), "too many program headers");
+}
+
+static void elf_parse_refuses_segments_far_apart(void** state)
+{
+    (void)state;
+    struct image image = make_image();
+    /* One page of text and two of data, 12 MiB apart: a span of 3,072 pages for 3. */
+    image.segments[1].vaddr = HIGHEST - 0x2000;
+    expect_refused(&image, sizeof(image), "segments too far apart");
+    /* A gap as large as the contents is still fine. */
+    image = make_image();
+    image.segments[1].vaddr = 0x403000;
+    struct elf_program program;
+    const char* reason;
+    assert_int_equal(parse(&image, sizeof(image), &program, &reason), 0);
 }
 
 static void elf_parse_requires_a_loadable_segment(void** state)
@@ -230,6 +258,8 @@ int main(void)
         cmocka_unit_test(elf_parse_rejects_segment_data_outside_the_file),
         cmocka_unit_test(elf_parse_rejects_segments_outside_the_program_area),
         cmocka_unit_test(elf_parse_accepts_a_segment_ending_exactly_at_the_limit),
+        cmocka_unit_test(elf_parse_refuses_more_than_32_program_headers),
+        cmocka_unit_test(elf_parse_refuses_segments_far_apart),
         cmocka_unit_test(elf_parse_requires_a_loadable_segment),
         cmocka_unit_test(elf_parse_requires_the_entry_in_an_executable_segment),
         cmocka_unit_test(elf_loadable_segment_skips_other_and_empty_headers),
