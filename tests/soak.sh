@@ -70,7 +70,7 @@ problem_unless() {
 
 churn_boot() {
     local per_wave=$((50 + RANDOM % 101))
-    boot soak-churn 128 "poweroff init=family.elf" "family.elf churn $CHURN_WAVES $per_wave,child.elf"
+    boot soak-churn 128 "poweroff init=family.elf" "family.elf churn $CHURN_WAVES $per_wave $RANDOM,child.elf"
     problems=()
     problem_unless "no churn summary" \
         grep -qE '^family: churn of [0-9]+ children: [0-9]+ exited, [0-9]+ killed, heap back after every wave$' "$log"

@@ -3,8 +3,8 @@
  *   basic    children that exit, fault and print; every status word,
  *            argv, wait(-1) and wait(pid), bad arguments to both calls
  *   many N   N children alive at once, then waited for
- *   churn W N  W waves of N children each doing random allocations, one in
- *            ten killed by a page fault; the heap is back after each wave
+ *   churn W N [SEED]  W waves of N children each doing random allocations,
+ *            one in ten killed by a page fault; the heap is back after each wave
  *   orphans  children that outlive their parent (the parent exits first)
  */
 #include <stdlib.h>
@@ -75,10 +75,9 @@ static void many(int count)
     printf("family: %d children waited for, all exited 0\n", reaped);
 }
 
-static void churn(int waves, int per_wave)
+static void churn(int waves, int per_wave, unsigned int seed)
 {
     struct vana_meminfo before, after;
-    unsigned int seed = 12345;
     int killed = 0, exited = 0;
     for (int wave = 0; wave < waves; wave++) {
         CHECK(vana_meminfo(&before) == 0);
@@ -129,7 +128,8 @@ int main(int argc, char** argv)
     else if (strcmp(mode, "many") == 0)
         many(argc > 2 ? atoi(argv[2]) : 100);
     else if (strcmp(mode, "churn") == 0)
-        churn(argc > 2 ? atoi(argv[2]) : 10, argc > 3 ? atoi(argv[3]) : 100);
+        churn(argc > 2 ? atoi(argv[2]) : 10, argc > 3 ? atoi(argv[3]) : 100,
+              argc > 4 ? (unsigned int)atoi(argv[4]) : 12345);
     else if (strcmp(mode, "orphans") == 0)
         orphans();
     printf("family %s: %d failures\n", mode, check_failures());
