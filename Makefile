@@ -14,7 +14,9 @@ AR := llvm-ar
 CROSS_CFLAGS := --target=i686-unknown-none-elf -std=c11 -O2 -g -Wall -Wextra -Werror \
 	-ffreestanding -fno-pic -fno-stack-protector -fno-omit-frame-pointer \
 	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -MMD -MP
-KERNEL_CFLAGS := $(CROSS_CFLAGS) -Isrc -I.
+# A kernel stack has one guard page below it (src/task/kernel_stack.c): a
+# frame larger than a page could step over it, so frames stay far smaller.
+KERNEL_CFLAGS := $(CROSS_CFLAGS) -Isrc -I. -Wframe-larger-than=1024
 RUNTIME_LIB := $(shell $(CC) --target=i686-linux-gnu -rtlib=compiler-rt -print-libgcc-file-name)
 
 KERNEL_C := $(shell find src -name '*.c') $(wildcard tests/kernel/*.c) $(wildcard bench/kernel/*.c)

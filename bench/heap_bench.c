@@ -1,131 +1,443 @@
 /*
- * Heap benchmark: argv = HEAP WORKLOAD, with
- *   HEAP      vana   Vana's heap.c on a 25600-block table (the kernel heap's size)
- *             seed   the seed's heap (bench/seed_heap.c) on the same table
- *             glibc  malloc/free of the same byte sizes
- *   WORKLOAD  mixed  20000 seeded, random allocations and frees of 1..16 blocks
- *             fill   5130 one-block allocations in a row, then their frees:
- *                    what building five 4 GiB page directories asks of the heap
- * bench/run.sh runs it under callgrind, counting only run_heap_workload.
+ * Heap benchmark on the wall clock: Vana's heap (heap.c and its free
+ * index), the seed's first-fit byte scan (seed_heap.c) and glibc's
+ * malloc/free, in one process. Every workload runs the same seeded request
+ * sequence on each of them, interleaved (vana, seed, glibc, harness, vana,
+ * ...) so that a slow moment of the machine hits all alike, REPEATS times;
+ * the best time of each is kept. Run without arguments; prints one line
+ * per workload, then a summary.
+ *
+ * The heaps are the kernel's: 4 KiB blocks, 25,600 of them unless a line
+ * says otherwise. Neither block heap ever reads or writes its blocks, so
+ * their memory is a range of addresses that is never touched (the kernel
+ * heap's own, and beyond it for the larger heaps); only the tables and the
+ * index are real. glibc gets real malloc calls of the same byte sizes.
+ *
+ * Each figure is the time of one malloc plus one free, the harness
+ * included: a random number and a list update per call, the same for
+ * every allocator. The "harness" column is that part alone, measured with
+ * an allocator that does nothing; subtract it to see the heap by itself.
  */
+#define _POSIX_C_SOURCE 199309L
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "memory/heap/heap.h"
 #include "seed_heap.h"
 
-#define OPERATIONS 20000
-#define SLOTS 2048       /* about half are live at a time: ~8700 of 25600 blocks */
-#define MAX_BLOCKS 16
-#define HEAP_BLOCKS (VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE)
-#define FILL_ALLOCATIONS (5 * 1026) /* paging_new_4gb: chunk, directory, 1024 tables */
+#define REPEATS 7
+#define KERNEL_BLOCKS (VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE)
+#define MAX_BLOCKS (4 * KERNEL_BLOCKS)   /* the largest heap measured: 102,400 blocks */
+#define HEAP_START ((uintptr_t)VANA_HEAP_ADDRESS)
 
-struct allocator
+/* ---- the allocators, behind one interface ---- */
+
+struct subject
 {
-    void* (*allocate)(size_t bytes);
+    const char* name;
+    void (*start)(size_t blocks);    /* begin with an empty heap of 'blocks' */
+    void* (*allocate)(size_t blocks);
     void (*release)(void* ptr);
 };
 
+static HEAP_BLOCK_TABLE_ENTRY table_entries[MAX_BLOCKS];
+static uint64_t table_free_map[HEAP_INDEX_WORDS(MAX_BLOCKS)];
+static struct heap_index_node table_free_tree[HEAP_INDEX_NODES(MAX_BLOCKS)];
+static struct heap_table table = {table_entries, 0, table_free_map, table_free_tree};
 static struct heap vana_heap;
 static struct seed_heap seed_heap;
-static struct heap_table table;
 
-static void* vana_allocate(size_t bytes) { return heap_malloc(&vana_heap, bytes); }
-static void vana_release(void* ptr) { heap_free(&vana_heap, ptr); }
-static void* seed_allocate(size_t bytes) { return seed_heap_malloc(&seed_heap, bytes); }
-static void seed_release(void* ptr) { seed_heap_free(&seed_heap, ptr); }
-static void* glibc_allocate(size_t bytes) { return malloc(bytes); }
-static void glibc_release(void* ptr) { free(ptr); }
-
-static uint32_t next_random(uint32_t* state)
+static void fail(const char* what)
 {
-    /* xorshift32: the same sequence on every run and for every heap. */
+    fprintf(stderr, "heap_bench: %s\n", what);
+    exit(1);
+}
+
+static void vana_start(size_t blocks)
+{
+    table.total = blocks;
+    if (heap_create(&vana_heap, (void*)HEAP_START, (void*)(HEAP_START + blocks * VANA_HEAP_BLOCK_SIZE), &table) < 0)
+        fail("heap_create refused the heap");
+}
+
+static void* vana_allocate(size_t blocks)
+{
+    return heap_malloc(&vana_heap, blocks * VANA_HEAP_BLOCK_SIZE);
+}
+
+static void vana_release(void* ptr)
+{
+    heap_free(&vana_heap, ptr);
+}
+
+static void seed_start(size_t blocks)
+{
+    table.total = blocks;
+    if (seed_heap_create(&seed_heap, (void*)HEAP_START, (void*)(HEAP_START + blocks * VANA_HEAP_BLOCK_SIZE), &table) < 0)
+        fail("seed_heap_create refused the heap");
+}
+
+static void* seed_allocate(size_t blocks)
+{
+    return seed_heap_malloc(&seed_heap, blocks * VANA_HEAP_BLOCK_SIZE);
+}
+
+static void seed_release(void* ptr)
+{
+    seed_heap_free(&seed_heap, ptr);
+}
+
+static void glibc_start(size_t blocks)
+{
+    (void)blocks;
+}
+
+static void* glibc_allocate(size_t blocks)
+{
+    return malloc(blocks * VANA_HEAP_BLOCK_SIZE);
+}
+
+static void glibc_release(void* ptr)
+{
+    free(ptr);
+}
+
+/* The harness alone: an allocator that hands out one made-up address and keeps nothing. */
+static void* nothing_allocate(size_t blocks)
+{
+    (void)blocks;
+    return (void*)HEAP_START;
+}
+
+static void nothing_release(void* ptr)
+{
+    (void)ptr;
+}
+
+enum { VANA, SEED, GLIBC, HARNESS, SUBJECTS };
+static const struct subject subjects[SUBJECTS] = {
+    {"vana", vana_start, vana_allocate, vana_release},
+    {"seed", seed_start, seed_allocate, seed_release},
+    {"glibc", glibc_start, glibc_allocate, glibc_release},
+    {"harness", glibc_start, nothing_allocate, nothing_release},
+};
+
+/* ---- the harness ---- */
+
+static uint64_t next_random(uint64_t* state)
+{
+    /* xorshift64: the same sequence for every allocator and every repetition. */
     *state ^= *state << 13;
-    *state ^= *state >> 17;
-    *state ^= *state << 5;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
     return *state;
 }
 
-/* Returns how many allocations failed (must be 0), as does fill_then_empty. */
-static size_t mixed(const struct allocator* heap)
+/* A random index below n, by multiplying instead of dividing: the harness should cost little. */
+static size_t random_below(uint64_t* random, size_t n)
 {
-    static void* slots[SLOTS];
-    uint32_t random = 0x5EED1234;
-    size_t failures = 0;
+    return (size_t)(((next_random(random) >> 32) * (uint64_t)n) >> 32);
+}
 
-    for (size_t op = 0; op < OPERATIONS; op++) {
-        uint32_t r = next_random(&random);
-        void** slot = &slots[r % SLOTS];
-        if (*slot) {
-            heap->release(*slot);
-            *slot = NULL;
-        } else {
-            size_t blocks = 1 + (r >> 16) % MAX_BLOCKS;
-            *slot = heap->allocate(blocks * VANA_HEAP_BLOCK_SIZE);
-            failures += *slot == NULL;
+/*
+ * Request sizes in blocks: 60% one block, 25% 2-4, 12% 5-32, 3% 33-256.
+ * Computed without branches, so that the harness costs every allocator
+ * the same few nanoseconds and no mispredicted branch of its own.
+ */
+static size_t mixed_blocks(uint64_t* random)
+{
+    static const uint16_t smallest[4] = {1, 2, 5, 33}, choices[4] = {1, 3, 28, 224};
+    uint64_t r = next_random(random);
+    unsigned percent = (unsigned)(((r & 0xFFFFFFFF) * 100) >> 32);
+    unsigned size_class = (percent >= 60) + (percent >= 85) + (percent >= 97);
+    return smallest[size_class] + (size_t)(((r >> 32) * choices[size_class]) >> 32);
+}
+
+static double now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+/* The live allocations, in the order the workload made them. */
+struct allocation
+{
+    void* ptr;
+    size_t blocks;
+};
+static struct allocation live[MAX_BLOCKS];
+static size_t live_count, live_blocks;
+
+static void live_add(void* ptr, size_t blocks)
+{
+    live[live_count++] = (struct allocation){ptr, blocks};
+    live_blocks += blocks;
+}
+
+static void live_release(const struct subject* s, size_t index)
+{
+    s->release(live[index].ptr);
+    live_blocks -= live[index].blocks;
+    live[index] = live[--live_count];
+}
+
+/*
+ * Free what is left, untimed. Return a fingerprint of where everything
+ * was placed, so that the block heaps can be shown to have placed alike.
+ */
+static uint64_t live_release_all(const struct subject* s)
+{
+    uint64_t fingerprint = 0;
+    for (size_t i = 0; i < live_count; i++) {
+        fingerprint = fingerprint * 31 + (uintptr_t)live[i].ptr;
+        s->release(live[i].ptr);
+    }
+    live_count = live_blocks = 0;
+    return fingerprint;
+}
+
+struct result
+{
+    double ns;            /* the timed part */
+    size_t pairs;         /* malloc+free pairs in it */
+    size_t failures;      /* allocations that returned NULL */
+    uint64_t fingerprint; /* placement, for vana against the seed */
+};
+
+/*
+ * One step of the steady state: free random live allocations until a new
+ * one of mixed size fits under the level, then allocate it. Returns
+ * whether the allocation succeeded.
+ */
+static bool steady_step(const struct subject* s, uint64_t* random, size_t level, size_t* frees)
+{
+    size_t blocks = mixed_blocks(random);
+    while (live_count > 0 && live_blocks + blocks > level) {
+        live_release(s, random_below(random, live_count));
+        (*frees)++;
+    }
+    void* ptr = s->allocate(blocks);
+    if (ptr)
+        live_add(ptr, blocks);
+    return ptr != NULL;
+}
+
+/*
+ * Steady state at 'percent' occupancy: fill the heap to that level with
+ * mixed sizes, run as many steps again untimed so that the holes settle
+ * into their steady pattern, then time 'operations' steps. Random frees
+ * leave holes everywhere, and leftmost fit refills those near the start
+ * first.
+ */
+static struct result steady(const struct subject* s, size_t heap_blocks, unsigned percent, size_t operations)
+{
+    uint64_t random = 0x9E3779B97F4A7C15ull;
+    size_t level = heap_blocks * percent / 100, frees = 0;
+    struct result r = {0};
+
+    s->start(heap_blocks);
+    for (;;) {
+        size_t blocks = mixed_blocks(&random);
+        if (live_blocks + blocks > level)
+            break;
+        void* ptr = s->allocate(blocks);
+        if (!ptr)
+            fail("the fill before a steady workload failed");
+        live_add(ptr, blocks);
+    }
+    for (size_t op = 0; op < operations; op++)
+        steady_step(s, &random, level, &frees);
+
+    frees = 0;
+    double start = now_ns();
+    for (size_t op = 0; op < operations; op++)
+        r.failures += !steady_step(s, &random, level, &frees);
+    r.ns = now_ns() - start;
+    r.pairs = (operations + frees) / 2;
+    r.fingerprint = live_release_all(s);
+    return r;
+}
+
+/* Fill-and-drain: one-block allocations until the heap is full, then free them all in random order. */
+static struct result fill_and_drain(const struct subject* s, size_t heap_blocks, size_t unused)
+{
+    static size_t order[MAX_BLOCKS];
+    uint64_t random = 0xF111D1A1ull;
+    struct result r = {0};
+    (void)unused;
+
+    for (size_t i = 0; i < heap_blocks; i++)
+        order[i] = i;
+    for (size_t i = heap_blocks - 1; i > 0; i--) {
+        size_t j = random_below(&random, i + 1), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+
+    s->start(heap_blocks);
+    double start = now_ns();
+    for (size_t i = 0; i < heap_blocks; i++) {
+        void* ptr = s->allocate(1);
+        if (!ptr)
+            fail("fill-and-drain: the heap filled early");
+        live[i] = (struct allocation){ptr, 1};
+    }
+    for (size_t i = 0; i < heap_blocks; i++)
+        s->release(live[order[i]].ptr);
+    r.ns = now_ns() - start;
+    r.pairs = heap_blocks;
+    for (size_t i = 0; i < heap_blocks; i++)
+        r.fingerprint = r.fingerprint * 31 + (uintptr_t)live[i].ptr;
+    return r;
+}
+
+/*
+ * The index's worst case, and the seed's best: malloc and free of one
+ * block at the front of an empty heap. Taking block 0 changes the free
+ * run at the start of every node from the leaf to the root, and giving it
+ * back changes them all again, so every update climbs the whole tree. The
+ * seed's scan stops at block 0.
+ */
+static struct result front_block(const struct subject* s, size_t heap_blocks, size_t operations)
+{
+    struct result r = {0};
+
+    s->start(heap_blocks);
+    double start = now_ns();
+    for (size_t op = 0; op < operations; op++) {
+        void* ptr = s->allocate(1);
+        if (!ptr)
+            fail("front block: the heap is empty, yet full");
+        s->release(ptr);
+        r.fingerprint += (uintptr_t)ptr;
+    }
+    r.ns = now_ns() - start;
+    r.pairs = operations;
+    return r;
+}
+
+/*
+ * A pattern the seed handles badly: every other block taken up to 90% of
+ * the heap, the rest free. In turn, a one-block request (it takes the
+ * first hole, and its free puts it back) and a two-block request, which no
+ * hole fits: the seed scans past all 11,520 holes, the index walks down
+ * the tree past them (lone free blocks are not in the tree at all).
+ */
+static struct result checkerboard(const struct subject* s, size_t heap_blocks, size_t operations)
+{
+    size_t holes_end = heap_blocks / 10 * 9;
+    struct result r = {0};
+
+    s->start(heap_blocks);
+    for (size_t i = 0; i < holes_end; i++) {
+        void* ptr = s->allocate(1);
+        if (!ptr)
+            fail("checkerboard: the fill failed");
+        live_add(ptr, 1);
+    }
+    size_t kept = 0;   /* free the even ones; the live list keeps the odd ones */
+    for (size_t i = 0; i < holes_end; i++) {
+        if (i % 2 == 0)
+            s->release(live[i].ptr);
+        else
+            live[kept++] = live[i];
+    }
+    live_count = live_blocks = kept;
+
+    double start = now_ns();
+    for (size_t op = 0; op < operations; op++) {
+        void* ptr = s->allocate(op % 2 ? 2 : 1);
+        if (!ptr) {
+            r.failures++;
+            continue;
         }
+        r.fingerprint = r.fingerprint * 31 + (uintptr_t)ptr;
+        s->release(ptr);
     }
-    for (size_t i = 0; i < SLOTS; i++) {
-        if (slots[i])
-            heap->release(slots[i]);
-        slots[i] = NULL;
-    }
-    return failures;
+    r.ns = now_ns() - start;
+    r.pairs = operations;
+    live_release_all(s);
+    return r;
 }
 
-static size_t fill_then_empty(const struct allocator* heap)
+/* ---- running and reporting ---- */
+
+struct workload
 {
-    static void* blocks[FILL_ALLOCATIONS];
-    size_t failures = 0;
-    for (size_t i = 0; i < FILL_ALLOCATIONS; i++)
-        failures += (blocks[i] = heap->allocate(VANA_HEAP_BLOCK_SIZE)) == NULL;
-    for (size_t i = 0; i < FILL_ALLOCATIONS; i++)
-        heap->release(blocks[i]);
-    return failures;
+    const char* label;
+    struct result (*run)(const struct subject* s, size_t heap_blocks, size_t operations);
+    size_t heap_blocks;
+    size_t operations;
+    unsigned percent;   /* steady workloads only */
+};
+
+static const struct workload workloads[] = {
+    {"steady 50%", NULL, KERNEL_BLOCKS, 40000, 50},
+    {"steady 90%", NULL, KERNEL_BLOCKS, 40000, 90},
+    {"fill-and-drain", fill_and_drain, KERNEL_BLOCKS, 0, 0},
+    {"worst case: one block at the front", front_block, KERNEL_BLOCKS, 200000, 0},
+    {"checkerboard, 1 and 2 blocks", checkerboard, KERNEL_BLOCKS, 4000, 0},
+    {"steady 90%", NULL, KERNEL_BLOCKS / 4, 40000, 90},
+    {"steady 90%", NULL, KERNEL_BLOCKS * 4, 20000, 90},
+};
+#define WORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
+
+static struct result run_workload(const struct workload* w, const struct subject* s)
+{
+    if (w->percent)
+        return steady(s, w->heap_blocks, w->percent, w->operations);
+    return w->run(s, w->heap_blocks, w->operations);
 }
 
-/* The measured part. */
-__attribute__((noinline)) size_t run_heap_workload(const struct allocator* heap, bool fill)
+int main(void)
 {
-    return fill ? fill_then_empty(heap) : mixed(heap);
-}
+    double best[WORKLOADS][SUBJECTS];
+    size_t failures[WORKLOADS][SUBJECTS];
 
-int main(int argc, char** argv)
-{
-    const char* which = argc > 1 ? argv[1] : "";
-    bool fill = argc > 2 && strcmp(argv[2], "fill") == 0;
-    struct allocator heap;
-    /* The heap's memory is never touched, so the kernel's own addresses serve. */
-    void* start = (void*)(uintptr_t)VANA_HEAP_ADDRESS;
-    void* end = (char*)start + VANA_HEAP_SIZE_BYTES;
-    table.entries = malloc(HEAP_BLOCKS);
-    table.total = HEAP_BLOCKS;
+    free(malloc(1));   /* let glibc set itself up outside the measurement */
+    printf("heap: wall clock, best of %d interleaved runs; ns per malloc+free pair, harness included\n",
+           REPEATS);
+    printf("%-35s %7s %9s %9s %9s %8s %10s %10s %9s\n", "workload", "blocks", "vana", "seed", "glibc",
+           "harness", "seed/vana", "glibc/vana", "failures");
 
-    if (strcmp(which, "vana") == 0) {
-        heap = (struct allocator){vana_allocate, vana_release};
-        if (!table.entries || heap_create(&vana_heap, start, end, &table) < 0)
-            return 2;
-    } else if (strcmp(which, "seed") == 0) {
-        heap = (struct allocator){seed_allocate, seed_release};
-        if (!table.entries || seed_heap_create(&seed_heap, start, end, &table) < 0)
-            return 2;
-    } else if (strcmp(which, "glibc") == 0) {
-        heap = (struct allocator){glibc_allocate, glibc_release};
-        free(malloc(1));   /* let glibc set itself up outside the measurement */
-    } else {
-        fprintf(stderr, "usage: %s vana|seed|glibc [mixed|fill]\n", argv[0]);
-        return 2;
+    for (size_t w = 0; w < WORKLOADS; w++) {
+        for (size_t s = 0; s < SUBJECTS; s++)
+            best[w][s] = 1e300;
+        for (int repeat = 0; repeat < REPEATS; repeat++) {
+            uint64_t placed[SUBJECTS];
+            for (size_t s = 0; s < SUBJECTS; s++) {
+                struct result r = run_workload(&workloads[w], &subjects[s]);
+                double per_pair = r.ns / (double)r.pairs;
+                if (per_pair < best[w][s])
+                    best[w][s] = per_pair;
+                failures[w][s] = r.failures;
+                placed[s] = r.fingerprint;
+            }
+            if (placed[VANA] != placed[SEED] || failures[w][VANA] != failures[w][SEED])
+                fail("vana and the seed placed differently: leftmost fit is broken");
+        }
+        char failed[32];
+        snprintf(failed, sizeof(failed), "%zu/%zu", failures[w][VANA], failures[w][GLIBC]);
+        printf("%-35s %7zu %9.1f %9.1f %9.1f %8.1f %9.1fx %9.2fx %9s\n", workloads[w].label,
+               workloads[w].heap_blocks, best[w][VANA], best[w][SEED], best[w][GLIBC], best[w][HARNESS],
+               best[w][SEED] / best[w][VANA], best[w][GLIBC] / best[w][VANA], failed);
+        fflush(stdout);
     }
 
-    size_t failures = run_heap_workload(&heap, fill);
-    if (failures) {
-        fprintf(stderr, "%s: %zu allocations failed\n", which, failures);
-        return 1;
+    printf("\n");
+    for (size_t w = 0; w < WORKLOADS; w++) {
+        double ratio = best[w][SEED] / best[w][VANA];
+        printf("heap %s (%zu blocks): vana %.3f us, seed %.3f us per pair: %.1fx %s\n", workloads[w].label,
+               workloads[w].heap_blocks, best[w][VANA] / 1000, best[w][SEED] / 1000,
+               ratio >= 1 ? ratio : 1 / ratio, ratio >= 1 ? "faster" : "SLOWER");
     }
-    free(table.entries);
+    printf("(failures: allocations that returned NULL, block heaps/glibc. Vana and the seed placed\n"
+           " every allocation at the same address in every run, or the benchmark would have stopped.)\n");
     return 0;
 }

@@ -7,6 +7,10 @@
  *  - heap_free walks from the pointer's block, clearing entries until one
  *    lacks HAS_NEXT. It trusts the pointer, as the seed does.
  * It uses the table flags from Vana's heap.h so both heaps hold the same bytes.
+ * One difference, which costs nothing: when no run is long enough the seed
+ * returned the start of a too-short free run at the end of the table (a
+ * heap overrun, docs/memory.md); this copy returns NULL, as Vana does, so
+ * both heaps place every allocation alike and the benchmark can check it.
  */
 #include "seed_heap.h"
 #include "config.h"

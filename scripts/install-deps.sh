@@ -3,8 +3,8 @@
 # (apt-get) or through sudo; does nothing when everything is there.
 set -euo pipefail
 
-packages=(clang lld llvm nasm qemu-system-x86 libcmocka-dev valgrind make gdb)
-commands=(clang ld.lld llvm-objcopy nasm qemu-system-i386 "" valgrind make gdb)
+packages=(clang lld llvm nasm qemu-system-x86 libcmocka-dev valgrind make gdb python3)
+commands=(clang ld.lld llvm-objcopy nasm qemu-system-i386 "" valgrind make gdb python3)
 
 missing=()
 for i in "${!packages[@]}"; do

@@ -7,6 +7,7 @@
  * needs the heap (its tables come from it). Processes need paging.
  */
 #include "kernel.h"
+#include "panic.h"
 #include "boot/bootinfo.h"
 #include "config.h"
 #include "console/console.h"
@@ -20,54 +21,19 @@
 #include "memory/paging/paging.h"
 #include "task/process.h"
 #include "task/program.h"
-#include "tests/kernel/ktest.h"
-#include "bench/kernel/kernel_bench.h"
 
 #include <stdarg.h>
 
-/* QEMU's isa-debug-exit device: writing v makes QEMU exit with status (v << 1) | 1. */
-#define QEMU_DEBUG_EXIT_PORT 0xF4
-#define QEMU_EXIT_SUCCESS 0
-#define QEMU_EXIT_FAILURE 1
-
-static struct paging_4gb_chunk* kernel_chunk;
 static uint64_t boot_cycles;
+
+/* Defined in tests/kernel and bench/kernel, which every kernel image links. */
+int ktest_run_all(void);
+int kernel_bench_run(void);
 
 /* kernel_boot_cycles - the time stamp counter when kernel_main began: cycles since the machine's reset. */
 uint64_t kernel_boot_cycles(void)
 {
     return boot_cycles;
-}
-
-struct paging_4gb_chunk* kernel_paging_chunk(void)
-{
-    return kernel_chunk;
-}
-
-/*
- * kernel_poweroff - stop the machine. With "poweroff" (or "ktest") on the
- * command line, leave QEMU through isa-debug-exit with an exit status that
- * says whether all went well; otherwise, or on a machine without that
- * device, halt.
- */
-void kernel_poweroff(bool success)
-{
-    if (boot_option("poweroff") || boot_option("ktest"))
-        outl(QEMU_DEBUG_EXIT_PORT, success ? QEMU_EXIT_SUCCESS : QEMU_EXIT_FAILURE);
-    cpu_halt_forever();
-}
-
-void panic(const char* fmt, ...)
-{
-    va_list args;
-    __asm__ volatile("cli");
-    kprintf("\nvana: panic: ");
-    va_start(args, fmt);
-    vkprintf(fmt, args);
-    va_end(args);
-    kprintf("\n");
-    kernel_poweroff(false);
-    __builtin_unreachable();
 }
 
 static void kernel_print_memory_map(void)
@@ -95,16 +61,13 @@ static void kernel_fpu_off(void)
 
 static void kernel_paging_init(void)
 {
-    kernel_chunk = paging_new_4gb(PAGING_IS_PRESENT | PAGING_IS_WRITEABLE);
-    if (!kernel_chunk)
+    if (paging_create_kernel_directory() < 0)
         panic("paging: no memory for the kernel directory");
-    /* Page 0 not present: a NULL dereference faults instead of reading the real-mode IVT. */
-    if (paging_unmap(kernel_chunk, 0) < 0)
-        panic("paging: cannot unmap page 0");
-    paging_switch(kernel_chunk);
+    struct paging_4gb_chunk* kernel = paging_kernel_directory();
+    paging_switch(kernel);
     enable_paging();
     kprintf("vana: paging on: kernel directory at %p identity-maps 4 GiB (%u page tables), page 0 not present\n",
-            (void*)kernel_chunk->directory_entry, (unsigned)paging_owned_tables(kernel_chunk));
+            (void*)paging_4gb_chunk_get_directory(kernel), (unsigned)paging_owned_tables(kernel));
 }
 
 static void kernel_heap_demo(void)
@@ -191,12 +154,23 @@ void kernel_main(unsigned int magic, unsigned int multiboot_info_address)
         cpu_halt_forever();
     }
     kprintf("vana: command line \"%s\"\n", boot_info_get()->cmdline);
+    kernel_poweroff_leaves_qemu(boot_option("poweroff") || boot_option("ktest"));
     gdt_init();
     idt_init();
     pic_init();
     kernel_fpu_off();
     kernel_print_memory_map();
 
+    /* The heap must lie in RAM the memory map calls usable: nothing can run without it. */
+    uint64_t heap_start = VANA_HEAP_ADDRESS, heap_end = heap_start + VANA_HEAP_SIZE_BYTES;
+    if (!boot_memory_is_usable(heap_start, heap_end)) {
+        kprintf("vana: not enough memory: the kernel heap needs usable RAM from 0x%08x to 0x%08x "
+                "(%u MiB of RAM), but this machine has %u MiB usable, ending at %u MiB\n",
+                (unsigned)heap_start, (unsigned)heap_end, (unsigned)(heap_end >> 20),
+                (unsigned)(boot_memory_usable_bytes() >> 20), (unsigned)(boot_memory_usable_end() >> 20));
+        kprintf("vana: halted; give the machine more memory (QEMU: -m 128)\n");
+        kernel_poweroff(false);
+    }
     kheap_init();
     kprintf("vana: kernel heap 0x%08x-0x%08x (%u blocks of %u bytes), table at 0x%08x-0x%08x\n",
             VANA_HEAP_ADDRESS, VANA_HEAP_ADDRESS + VANA_HEAP_SIZE_BYTES, VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE,

@@ -1,14 +1,19 @@
 /*
- * The global descriptor table and the task-state segment.
+ * The global descriptor table and the task-state segments.
  *
  * Vana uses flat segments only, so the GDT holds one code and one data
- * segment for each of ring 0 and ring 3, and one TSS. The TSS is not used
- * for hardware task switching; it exists because the CPU reads SS0:ESP0
- * from it to find the kernel stack when an interrupt arrives in ring 3
- * (Intel SDM vol. 3A, 7.2.1 and 6.12.1).
+ * segment for each of ring 0 and ring 3, and two TSSs. The first is the
+ * one the CPU runs in: it is there because the CPU reads SS0:ESP0 from it
+ * to find the kernel stack when an interrupt arrives in ring 3 (Intel SDM
+ * vol. 3A, 7.2.1 and 6.12.1). The second is used for one thing only: the
+ * double fault's task gate switches to it (idt.c), so the double fault is
+ * handled on a stack and with a directory of its own, whatever state the
+ * stack that faulted is in (SDM vol. 3A, 6.14 and 7.3).
  */
 #include "gdt.h"
 #include "registers.h"
+
+#include <stddef.h>
 
 struct gdt_descriptor
 {
@@ -20,18 +25,6 @@ struct gdt_descriptor
     uint8_t base_high;
 } __attribute__((packed));
 
-struct tss
-{
-    uint32_t link;
-    uint32_t esp0, ss0;
-    uint32_t esp1, ss1;
-    uint32_t esp2, ss2;
-    uint32_t cr3, eip, eflags, eax, ecx, edx, ebx, esp, ebp, esi, edi;
-    uint32_t es, cs, ss, ds, fs, gs, ldtr;
-    uint16_t trap;
-    uint16_t iomap_base;
-} __attribute__((packed));
-
 /* Access bytes: present, DPL, descriptor type, and segment type. */
 #define ACCESS_KERNEL_CODE 0x9A  /* present, ring 0, code, readable */
 #define ACCESS_KERNEL_DATA 0x92  /* present, ring 0, data, writable */
@@ -40,8 +33,13 @@ struct tss
 #define ACCESS_TSS 0x89          /* present, ring 0, 32-bit available TSS */
 #define GRANULARITY_4K_32BIT 0xCF /* limit in 4 KiB units, 32-bit operands, limit 19-16 = 0xF */
 
-static struct gdt_descriptor gdt[6];
-static struct tss tss;
+#define DOUBLE_FAULT_STACK_SIZE 8192
+
+static struct gdt_descriptor gdt[7];
+/* Aligned so that neither TSS crosses a page boundary (SDM vol. 3A, 7.2.1). */
+static struct tss tss __attribute__((aligned(128)));
+static struct tss double_fault_tss __attribute__((aligned(128)));
+static uint8_t double_fault_stack[DOUBLE_FAULT_STACK_SIZE] __attribute__((aligned(16)));
 
 static void gdt_set(int index, uint32_t base, uint32_t limit, uint8_t access, uint8_t granularity)
 {
@@ -66,6 +64,15 @@ void gdt_init(void)
     tss.iomap_base = sizeof(tss);
     gdt_set(5, (uint32_t)&tss, sizeof(tss) - 1, ACCESS_TSS, 0x00);
 
+    /* The kernel's segments and a stack of its own; EIP and CR3 come with tss_prepare_double_fault_task. */
+    double_fault_tss.cs = GDT_KERNEL_CODE_SELECTOR;
+    double_fault_tss.ss = double_fault_tss.ds = double_fault_tss.es = GDT_KERNEL_DATA_SELECTOR;
+    double_fault_tss.fs = double_fault_tss.gs = double_fault_tss.ss0 = GDT_KERNEL_DATA_SELECTOR;
+    double_fault_tss.esp = double_fault_tss.esp0 = (uint32_t)(double_fault_stack + DOUBLE_FAULT_STACK_SIZE);
+    double_fault_tss.eflags = EFLAGS_RESERVED_ONE;  /* interrupts off, direction flag clear */
+    double_fault_tss.iomap_base = sizeof(double_fault_tss);
+    gdt_set(6, (uint32_t)&double_fault_tss, sizeof(double_fault_tss) - 1, ACCESS_TSS, 0x00);
+
     static struct pseudo_descriptor pointer;
     pointer.limit = sizeof(gdt) - 1;
     pointer.base = (uint32_t)gdt;
@@ -85,4 +92,26 @@ void gdt_init(void)
 void tss_set_kernel_stack(uint32_t esp0)
 {
     tss.esp0 = esp0;
+}
+
+/*
+ * tss_prepare_double_fault_task - make the double-fault TSS start handler
+ * with directory in CR3. The task switch loads CR3 from the TSS, so this
+ * must be a directory that maps the kernel and stays (the kernel's): the
+ * task gate may be installed only after this.
+ */
+void tss_prepare_double_fault_task(void (*handler)(void), uint32_t directory)
+{
+    double_fault_tss.eip = (uint32_t)handler;
+    double_fault_tss.cr3 = directory;
+}
+
+/*
+ * tss_interrupted_by_double_fault - in the double-fault task: the TSS the
+ * CPU saved the interrupted registers in (its EIP, ESP and the rest), or
+ * NULL when the switch did not come from Vana's one TSS.
+ */
+const struct tss* tss_interrupted_by_double_fault(void)
+{
+    return double_fault_tss.link == GDT_TSS_SELECTOR ? &tss : NULL;
 }

@@ -4,6 +4,16 @@
  * runs interrupted: on one CPU that is what keeps its data consistent.
  * Only the system-call gate is open to ring 3: "int n" for any other
  * vector from user mode raises #GP (Intel SDM vol. 3A, 6.12.1.1).
+ *
+ * The one exception, once guarded kernel stacks exist, is the double
+ * fault: a task gate (SDM vol. 3A, 6.11 and 6.14). A kernel stack that
+ * overflows into its guard page faults, and the CPU, pushing that fault's
+ * frame on the same stack, faults again: a double fault. Through an
+ * interrupt gate it would push on that stack a third time, and a third
+ * fault resets the machine. Through the task gate the CPU saves the
+ * registers in the running TSS and switches to the double-fault TSS (gdt.c),
+ * with a stack and a directory of its own, where trap_double_fault reports
+ * what happened.
  */
 #include "idt.h"
 #include "gdt.h"
@@ -22,6 +32,7 @@ struct idt_gate
 
 #define GATE_INTERRUPT_RING0 0x8E  /* present, DPL 0, 32-bit interrupt gate */
 #define GATE_INTERRUPT_RING3 0xEE  /* present, DPL 3, 32-bit interrupt gate */
+#define GATE_TASK 0x85             /* present, DPL 0, task gate: the selector names a TSS, no offset */
 
 extern const uint32_t isr_table[IDT_VECTOR_COUNT];
 
@@ -46,4 +57,19 @@ void idt_init(void)
     pointer.limit = sizeof(idt) - 1;
     pointer.base = (uint32_t)idt;
     __asm__ volatile("lidt %0" : : "m"(pointer));
+}
+
+/*
+ * idt_use_double_fault_task - handle double faults in the double-fault
+ * task from now on, with kernel_directory (the kernel's, already in use)
+ * in CR3. Until then a double fault is delivered like any other exception.
+ */
+void idt_use_double_fault_task(uint32_t kernel_directory)
+{
+    tss_prepare_double_fault_task(trap_double_fault, kernel_directory);
+    idt[EXCEPTION_DOUBLE_FAULT].offset_low = 0;
+    idt[EXCEPTION_DOUBLE_FAULT].selector = GDT_DOUBLE_FAULT_TSS_SELECTOR;
+    idt[EXCEPTION_DOUBLE_FAULT].zero = 0;
+    idt[EXCEPTION_DOUBLE_FAULT].type_attributes = GATE_TASK;
+    idt[EXCEPTION_DOUBLE_FAULT].offset_high = 0;
 }

@@ -27,7 +27,7 @@ static inline void io_wait(void)
     outb(0x80, 0);
 }
 
-static inline void cpu_halt_forever(void)
+static inline __attribute__((noreturn)) void cpu_halt_forever(void)
 {
     for (;;)
         __asm__ volatile("cli; hlt");

@@ -5,17 +5,24 @@
  * An exception in ring 3 is the program's fault: it kills that process
  * and nothing else. An exception in ring 0 is the kernel's fault: unless
  * it is a probe's expected fault (probe.c), the kernel panics with the
- * registers, so the damage is seen where it happened.
+ * registers, so the damage is seen where it happened. A fault in the
+ * guard page below the running task's kernel stack is named for what it
+ * is, a kernel stack overflow; it usually arrives as a double fault, in
+ * the double-fault task (idt.c), because the CPU could not push the page
+ * fault's frame on the stack that overflowed.
  */
 #include "trapframe.h"
 #include "console/console.h"
+#include "gdt.h"
 #include "idt.h"
-#include "kernel.h"
+#include "panic.h"
 #include "pic.h"
 #include "pit.h"
 #include "probe.h"
 #include "registers.h"
 #include "syscall/syscall.h"
+#include "task/kernel_stack.h"
+#include "task/process.h"
 #include "task/task.h"
 
 void trap_dispatch(struct trapframe* frame);
@@ -35,8 +42,35 @@ static const char* const exception_names[IDT_EXCEPTION_COUNT] = {
 #define PAGE_FAULT_PROTECTION 0x1  /* clear: the page was not present */
 #define PAGE_FAULT_WRITE 0x2
 
+/* Does address lie in the guard page below the running task's kernel stack? */
+static bool in_current_stack_guard(uint32_t address)
+{
+    struct task* task = task_current();
+    return task && kernel_stack_guard_contains(task->kernel_stack, address);
+}
+
+/*
+ * Report that the running task's kernel stack ran into its guard page,
+ * caught as exception vector, and stop.
+ */
+static void __attribute__((noreturn)) kernel_stack_overflow(unsigned int vector, uint32_t cr2, uint32_t eip,
+                                                            uint32_t esp)
+{
+    struct task* task = task_current();
+    struct process* process = task->process;
+    uintptr_t guard = (uintptr_t)kernel_stack_guard(task->kernel_stack);
+
+    kprintf("\nvana: kernel stack overflow in process %d (%s)\n", process->pid, process->name);
+    kprintf("  %s at eip %08x, esp %08x, cr2 %08x; guard page %08x-%08x\n", exception_names[vector], eip, esp, cr2,
+            (unsigned)guard, (unsigned)(guard + KERNEL_STACK_GUARD_SIZE - 1));
+    panic("kernel stack overflow in process %d (%s) at eip 0x%x", process->pid, process->name, eip);
+}
+
 static void kernel_exception(const struct trapframe* frame)
 {
+    /* ESP was still good (this frame was pushed), but the access lay in the guard page, just below the stack. */
+    if (frame->vector == EXCEPTION_PAGE_FAULT && in_current_stack_guard(cpu_read_cr2()))
+        kernel_stack_overflow(frame->vector, cpu_read_cr2(), frame->eip, frame->kernel_esp + 20);
     kprintf("\nvana: kernel exception %u: %s, error code 0x%x\n", frame->vector,
             exception_names[frame->vector], frame->error_code);
     if (frame->vector == EXCEPTION_PAGE_FAULT)
@@ -95,4 +129,41 @@ void trap_dispatch(struct trapframe* frame)
     } else if (frame->vector == IDT_SYSCALL_VECTOR) {
         frame->eax = (uint32_t)syscall_dispatch(frame);
     }
+}
+
+/*
+ * trap_double_fault - what the double-fault task runs (idt.c): entered by
+ * a task switch, on the double-fault stack, with the kernel's directory in
+ * CR3 and interrupts off. The registers of the code that faulted are in
+ * Vana's TSS, where the switch saved them. The CPU pushed an error code
+ * (always 0) where a C function keeps its return address: a zero there
+ * ends a backtrace, and this function never returns.
+ *
+ * A double fault whose address (CR2), or whose saved ESP, lies in the
+ * guard page of the running task's kernel stack is that stack's overflow.
+ * Any other is reported as a double fault. Either way the kernel panics.
+ */
+void trap_double_fault(void)
+{
+    const struct tss* interrupted = tss_interrupted_by_double_fault();
+    uint32_t cr2 = cpu_read_cr2();
+
+    if (!interrupted) {
+        kprintf("\nvana: kernel exception %u: %s, error code 0x0\n", EXCEPTION_DOUBLE_FAULT,
+                exception_names[EXCEPTION_DOUBLE_FAULT]);
+        panic("double fault from an unknown task, cr2 0x%x", cr2);
+    }
+    if (in_current_stack_guard(cr2) || in_current_stack_guard(interrupted->esp))
+        kernel_stack_overflow(EXCEPTION_DOUBLE_FAULT, cr2, interrupted->eip, interrupted->esp);
+
+    kprintf("\nvana: kernel exception %u: %s, error code 0x0\n", EXCEPTION_DOUBLE_FAULT,
+            exception_names[EXCEPTION_DOUBLE_FAULT]);
+    kprintf("  cr2 %08x\n", cr2);
+    kprintf("  eip %08x  cs %04x  eflags %08x\n", interrupted->eip, interrupted->cs, interrupted->eflags);
+    kprintf("  eax %08x  ebx %08x  ecx %08x  edx %08x\n", interrupted->eax, interrupted->ebx, interrupted->ecx,
+            interrupted->edx);
+    kprintf("  esi %08x  edi %08x  ebp %08x  esp %08x\n", interrupted->esi, interrupted->edi, interrupted->ebp,
+            interrupted->esp);
+    panic("double fault in %s mode at eip 0x%x", (interrupted->cs & 3) == 3 ? "user" : "kernel",
+          interrupted->eip);
 }

@@ -13,7 +13,7 @@
 #include "process.h"
 #include "config.h"
 #include "console/console.h"
-#include "kernel.h"
+#include "panic.h"
 #include "lib/string.h"
 #include "memory/heap/kheap.h"
 #include "memory/memory.h"
@@ -72,7 +72,7 @@ int process_create(const char* command_line, const void* program, size_t size, s
     process_name_from_command_line(process->name, command_line);
 
     const char* program_reason = NULL;
-    int res = paging_new_shared_4gb(&process->directory, kernel_paging_chunk());
+    int res = paging_new_shared_4gb(&process->directory, paging_kernel_directory());
     if (res == 0)
         res = program_load(process, command_line, program, size, &program_reason);
     if (res < 0) {
@@ -141,7 +141,7 @@ struct process* process_current(void)
  */
 static void process_unmap_blocks(struct process* process, void* ptr, size_t blocks)
 {
-    struct paging_4gb_chunk* kernel = kernel_paging_chunk();
+    struct paging_4gb_chunk* kernel = paging_kernel_directory();
     for (size_t i = 0; i < blocks; i++) {
         char* page = (char*)ptr + i * PAGING_PAGE_SIZE;
         /* The copied table exists already, so this cannot fail for lack of memory. */

@@ -10,7 +10,7 @@
  * that is not its own child, so no record is ever left behind.
  */
 #include "config.h"
-#include "kernel.h"
+#include "panic.h"
 #include "lib/string.h"
 #include "memory/heap/kheap.h"
 #include "process.h"

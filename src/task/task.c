@@ -4,11 +4,13 @@
  * The scheduler runs on the boot stack with the kernel's page directory.
  * It takes the task at the head of the run queue, installs that task's
  * kernel stack in the TSS and its process's directory in CR3, and switches
- * to it. The task runs until the timer interrupts it in user mode
- * (task_yield) or it ends (task_exit_current, task_kill_current); either
- * way it switches back here. A task still runnable goes to the tail of the
- * queue; a finished one is freed here, where neither its kernel stack nor
- * its directory is in use.
+ * to it. (Each kernel stack is used in its slot above a guard page,
+ * kernel_stack.c, never at its heap address.) The task runs until the
+ * timer interrupts it in user mode (task_yield) or it ends
+ * (task_exit_current, task_kill_current); either way it switches back
+ * here. A task still runnable goes to the tail of the queue; a finished
+ * one is freed here, where neither its kernel stack nor its directory is
+ * in use.
  *
  * The kernel runs with interrupts off, so none of this needs locks.
  */
@@ -19,8 +21,8 @@
 #include "cpu/idt.h"
 #include "cpu/registers.h"
 #include "cpu/trapframe.h"
-#include "kernel.h"
-#include "memory/heap/kheap.h"
+#include "kernel_stack.h"
+#include "panic.h"
 #include "memory/paging/paging.h"
 #include "process.h"
 #include "status.h"
@@ -37,18 +39,19 @@ static bool any_task_failed;
 static size_t blocked_tasks;
 
 /*
- * task_init - give task a kernel stack prepared so that its first switch
- * enters ring 3 at entry, with ESP = user_stack, EAX = argc, EBX = argv.
+ * task_init - give task a guarded kernel stack prepared so that its first
+ * switch enters ring 3 at entry, with ESP = user_stack, EAX = argc, EBX = argv.
  * Return: 0, or -ENOMEM.
  */
 int task_init(struct task* task, struct process* process, uint32_t entry, uint32_t user_stack, uint32_t argc,
               uint32_t argv)
 {
-    char* stack = kzalloc(VANA_TASK_KERNEL_STACK_SIZE);
+    void* stack = kernel_stack_create();
     if (!stack)
         return -ENOMEM;
 
-    struct trapframe* frame = (struct trapframe*)(stack + VANA_TASK_KERNEL_STACK_SIZE) - 1;
+    /* Written, like every later use, through the slot: every directory maps it the same. */
+    struct trapframe* frame = (struct trapframe*)kernel_stack_top(stack) - 1;
     frame->cs = GDT_USER_CODE_SELECTOR;
     frame->ds = frame->es = frame->fs = frame->gs = frame->user_ss = GDT_USER_DATA_SELECTOR;
     frame->eflags = EFLAGS_INTERRUPT_ENABLE | EFLAGS_RESERVED_ONE;
@@ -69,10 +72,14 @@ int task_init(struct task* task, struct process* process, uint32_t entry, uint32
     return 0;
 }
 
-/* task_release - free the kernel stack of a task that will never run again. */
+/*
+ * task_release - free the kernel stack of a task that will never run
+ * again, giving its slot the identity map back; nothing if it has none.
+ * Context: not on that stack.
+ */
 void task_release(struct task* task)
 {
-    kfree(task->kernel_stack);
+    kernel_stack_destroy(task->kernel_stack);
     task->kernel_stack = NULL;
 }
 
@@ -117,10 +124,10 @@ void task_run_scheduler(void)
             continue;
         }
         current_task = task;
-        tss_set_kernel_stack((uint32_t)task->kernel_stack + VANA_TASK_KERNEL_STACK_SIZE);
+        tss_set_kernel_stack((uint32_t)kernel_stack_top(task->kernel_stack));
         paging_switch(&task->process->directory);
         context_switch(&scheduler_context, task->context);
-        paging_switch(kernel_paging_chunk());
+        paging_switch(paging_kernel_directory());
         current_task = NULL;
 
         if (task->state == TASK_ZOMBIE)

@@ -27,7 +27,7 @@ struct task
 {
     struct process* process;
     struct context* context;
-    void* kernel_stack;
+    void* kernel_stack;  /* its heap blocks; the task uses them in their slot (kernel_stack.h) */
     enum task_state state;
     struct task* next;  /* in the run queue */
 };

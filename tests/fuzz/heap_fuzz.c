@@ -1,13 +1,16 @@
-// sources: src/memory/heap/heap.c
+// sources: src/memory/heap/heap.c src/memory/heap/heap_index.c
 /*
  * libFuzzer target for the block-table heap (src/memory/heap/heap.c).
  *
  * The input is a program of 3-byte steps (operation, a, b) run against a
- * 64-block heap. Beside the heap the target keeps its own model: which
- * blocks each live allocation covers. After every step it demands that the
- * heap agrees with the model exactly: same placement (leftmost fit), same
- * table bytes, same counts, heap_check() clean, and guard bytes around the
- * table untouched. A rejected call must change nothing at all.
+ * 200-block heap: four words of the free index, three of them whole, and a
+ * tree of three levels, so runs cross words and subtrees. Beside the heap
+ * the target keeps its own model: which blocks each live allocation covers.
+ * After every step it demands that the heap agrees with the model exactly:
+ * same placement (leftmost fit), same table bytes, same counts,
+ * heap_check() clean (the index included), and guard bytes around the
+ * table and the index untouched. A rejected call must change nothing at
+ * all, in the table or in the index.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,16 +24,22 @@
 #include "status.h"
 
 #define BLOCK VANA_HEAP_BLOCK_SIZE
-#define FUZZ_BLOCKS 64
+#define FUZZ_BLOCKS 200
+#define FUZZ_WORDS HEAP_INDEX_WORDS(FUZZ_BLOCKS)
+#define FUZZ_NODES HEAP_INDEX_NODES(FUZZ_BLOCKS)
 #define GUARD_BYTES 32
 #define GUARD 0x5C
 
-/* The heap under test: the table between guards, over a real arena. */
+/* The heap under test: the table and its index between guards, over a real arena. */
 static struct
 {
     unsigned char before[GUARD_BYTES];
     HEAP_BLOCK_TABLE_ENTRY entries[FUZZ_BLOCKS];
     unsigned char after[GUARD_BYTES];
+    uint64_t free_map[FUZZ_WORDS];
+    unsigned char after_map[GUARD_BYTES];
+    struct heap_index_node free_tree[FUZZ_NODES];
+    unsigned char after_tree[GUARD_BYTES];
 } table_bytes;
 static _Alignas(BLOCK) unsigned char arena[FUZZ_BLOCKS * BLOCK];
 static struct heap_table table;
@@ -69,6 +78,8 @@ static void reset(void)
     memset(&table_bytes, GUARD, sizeof(table_bytes));
     table.entries = table_bytes.entries;
     table.total = FUZZ_BLOCKS;
+    table.free_map = table_bytes.free_map;
+    table.free_tree = table_bytes.free_tree;
     CHECK(heap_create(&heap, arena, arena + sizeof(arena), &table) == 0);
     memset(taken, 0, sizeof(taken));
     live_count = 0;
@@ -143,16 +154,44 @@ static void check_heap_matches_model(void)
         CHECK(heap_allocation_blocks(&heap, arena + live[i].first * BLOCK) == live[i].blocks);
     }
     CHECK(heap_blocks_in_use(&heap) == in_use);
-    for (size_t i = 0; i < GUARD_BYTES; i++)
+    for (size_t i = 0; i < GUARD_BYTES; i++) {
         CHECK(table_bytes.before[i] == GUARD && table_bytes.after[i] == GUARD);
+        CHECK(table_bytes.after_map[i] == GUARD && table_bytes.after_tree[i] == GUARD);
+    }
 }
 
-/* Sizes from a and b: mostly 0..18 blocks give or take a few bytes, sometimes near SIZE_MAX. */
+/* Everything a rejected call must leave as it was: the table and its index. */
+struct snapshot
+{
+    HEAP_BLOCK_TABLE_ENTRY entries[FUZZ_BLOCKS];
+    uint64_t free_map[FUZZ_WORDS];
+    struct heap_index_node free_tree[FUZZ_NODES];
+};
+
+static void take_snapshot(struct snapshot* s)
+{
+    memcpy(s->entries, table_bytes.entries, sizeof(s->entries));
+    memcpy(s->free_map, table_bytes.free_map, sizeof(s->free_map));
+    memcpy(s->free_tree, table_bytes.free_tree, sizeof(s->free_tree));
+}
+
+static bool unchanged_since(const struct snapshot* s)
+{
+    return memcmp(s->entries, table_bytes.entries, sizeof(s->entries)) == 0 &&
+           memcmp(s->free_map, table_bytes.free_map, sizeof(s->free_map)) == 0 &&
+           memcmp(s->free_tree, table_bytes.free_tree, sizeof(s->free_tree)) == 0;
+}
+
+/*
+ * Sizes from a and b: mostly 0..18 blocks give or take a few bytes, some
+ * 19..205 blocks (runs over several words, some longer than the heap),
+ * a few near SIZE_MAX.
+ */
 static size_t size_from(uint8_t a, uint8_t b)
 {
     if (a >= 250)
         return SIZE_MAX - (size_t)b * 61;
-    size_t size = (size_t)(a % 19) * BLOCK;
+    size_t size = (size_t)(a < 190 ? a % 19 : 19 + (a - 190) * 3 + b % 7) * BLOCK;
     if (b & 0x80)
         return size + (b & 0x7F);
     return size >= (size_t)b ? size - b : size;
@@ -196,8 +235,8 @@ static void step_free_any(uint8_t a, uint8_t b)
 {
     uintptr_t address = address_from(a, b);
     long index = model_find(address);
-    HEAP_BLOCK_TABLE_ENTRY before[FUZZ_BLOCKS];
-    memcpy(before, table_bytes.entries, FUZZ_BLOCKS);
+    static struct snapshot before;
+    take_snapshot(&before);
 
     int res = heap_free(&heap, (void*)address);
     if (index >= 0) {
@@ -206,13 +245,14 @@ static void step_free_any(uint8_t a, uint8_t b)
         return;
     }
     CHECK(res == -EINVARG);
-    CHECK(memcmp(before, table_bytes.entries, FUZZ_BLOCKS) == 0);
+    CHECK(unchanged_since(&before));
 }
 
 static void step_reserve(uint8_t a, uint8_t b)
 {
     uintptr_t start = address_from(a, b) + (b & 0x3F);
-    uintptr_t end = start + (uintptr_t)(a % 7) * BLOCK + (uintptr_t)b * 13 - 700;
+    /* Mostly a few blocks; sometimes up to 96, across words. */
+    uintptr_t end = start + (uintptr_t)(a % 7 + (b >= 0xC0 ? a % 90 : 0)) * BLOCK + (uintptr_t)b * 13 - 700;
     bool inside = start < end && start >= heap_start() && end <= heap_end();
     size_t first = 0, blocks = 0;
     bool all_free = inside;
@@ -222,8 +262,8 @@ static void step_reserve(uint8_t a, uint8_t b)
         for (size_t i = first; i < first + blocks; i++)
             all_free = all_free && !taken[i];
     }
-    HEAP_BLOCK_TABLE_ENTRY before[FUZZ_BLOCKS];
-    memcpy(before, table_bytes.entries, FUZZ_BLOCKS);
+    static struct snapshot before;
+    take_snapshot(&before);
 
     int res = heap_reserve(&heap, (void*)start, (void*)end);
     if (all_free) {
@@ -232,7 +272,7 @@ static void step_reserve(uint8_t a, uint8_t b)
         return;
     }
     CHECK(res == -EINVARG);
-    CHECK(memcmp(before, table_bytes.entries, FUZZ_BLOCKS) == 0);
+    CHECK(unchanged_since(&before));
 }
 
 static void step_query(uint8_t a, uint8_t b)

@@ -17,13 +17,18 @@ HOSTED_STRING_RENAMED=(-ffreestanding -Dstrlen=vana_strlen -Dstrnlen=vana_strnle
                        -Dstrcmp=vana_strcmp -Dstrncmp=vana_strncmp -Dstrchr=vana_strchr
                        -Dstrrchr=vana_strrchr -Dstrcpy=vana_strcpy -Dstrcat=vana_strcat
                        -Dstrlcpy=vana_strlcpy)
+# user/lib/malloc.c defines malloc & co.; renamed, they sit beside the C
+# library's, and "stdlib.h" in its tests is user/lib's.
+HOSTED_MALLOC_RENAMED=(-iquote user/lib -Dmalloc=vana_user_malloc -Dfree=vana_user_free
+                       -Dcalloc=vana_user_calloc -Drealloc=vana_user_realloc
+                       -Dmalloc_usable_size=vana_user_malloc_usable_size -Dmalloc_trim=vana_user_malloc_trim)
 HOSTED_SUPPORT=(tests/hosted/support/kheap_hosted.c tests/hosted/support/paging_asm_hosted.c)
 
 passed=0
 failed=0
 mkdir -p "$HOSTED_OUT"
 
-# run_test NAME plain|renamed|string-renamed SOURCE...: build one binary and count its cases.
+# run_test NAME plain|renamed|string-renamed|malloc-renamed SOURCE...: build one binary and count its cases.
 run_test() {
     local name=$1 extra=$2
     shift 2
@@ -33,6 +38,8 @@ run_test() {
         flags+=("${HOSTED_RENAMED[@]}")
     elif [[ $extra == string-renamed ]]; then
         flags+=("${HOSTED_STRING_RENAMED[@]}")
+    elif [[ $extra == malloc-renamed ]]; then
+        flags+=("${HOSTED_MALLOC_RENAMED[@]}")
     fi
 
     if ! "$HOSTED_CC" "${flags[@]}" "$@" -lcmocka -o "$binary" >"$log" 2>&1; then
@@ -63,13 +70,15 @@ run_test() {
     failed=$((failed + bad))
 }
 
-run_test heap_test plain tests/hosted/memory/heap_test.c src/memory/heap/heap.c
+run_test heap_test plain tests/hosted/memory/heap_test.c src/memory/heap/heap.c src/memory/heap/heap_index.c
 run_test paging_test plain tests/hosted/memory/paging_test.c src/memory/paging/paging.c \
-    src/memory/heap/heap.c "${HOSTED_SUPPORT[@]}"
+    src/memory/heap/heap.c src/memory/heap/heap_index.c "${HOSTED_SUPPORT[@]}"
 run_test elf_test plain tests/hosted/task/elf_test.c src/task/elf.c
 run_test memory_test renamed tests/hosted/memory/memory_test.c src/memory/memory.c
 run_test string_test string-renamed tests/hosted/lib/string_test.c src/lib/string.c
 run_test format_test plain tests/hosted/lib/format_test.c src/lib/format.c
+run_test malloc_test malloc-renamed tests/hosted/user/malloc_test.c user/lib/malloc.c \
+    tests/hosted/support/user_syscall_hosted.c
 
 echo "hosted: $passed passed, $failed failed"
 (( failed == 0 ))

@@ -5,10 +5,10 @@
 
 #include <stdint.h>
 
-extern const struct ktest_suite boot_ktest, cpu_ktest, heap_ktest, paging_ktest, process_ktest;
+extern const struct ktest_suite boot_ktest, cpu_ktest, heap_ktest, paging_ktest, process_ktest, task_ktest;
 
 static const struct ktest_suite* const suites[] = {&boot_ktest, &cpu_ktest, &heap_ktest, &paging_ktest,
-                                                   &process_ktest};
+                                                   &process_ktest, &task_ktest};
 
 static bool case_failed;
 
@@ -36,13 +36,24 @@ static bool ktest_run_suite(const struct ktest_suite* suite, size_t number)
 /*
  * ktest_run_all - run every suite. Return: the number of suites that failed.
  * With "ktest-panic" on the command line, first dereference NULL in kernel
- * mode instead, so tests/kernel/run.sh can see what a kernel fault prints.
+ * mode instead, so tests/kernel/run.sh can see what a kernel fault prints;
+ * with "ktest-stack-overflow" or "ktest-double-fault", overflow a task's
+ * kernel stack or cause another double fault instead (task_ktest.c), to
+ * see the double-fault task report it.
  */
 int ktest_run_all(void)
 {
     if (boot_option("ktest-panic")) {
         kprintf("ktest: reading address 0 in kernel mode\n");
         return (int)*(volatile uint32_t*)0;
+    }
+    if (boot_option("ktest-stack-overflow")) {
+        ktest_overflow_kernel_stack();
+        return 1;  /* reached only if the overflow went unnoticed */
+    }
+    if (boot_option("ktest-double-fault")) {
+        ktest_double_fault();
+        return 1;
     }
 
     size_t count = sizeof(suites) / sizeof(suites[0]);

@@ -36,5 +36,7 @@ void ktest_fail(const char* file, int line, const char* expression);
     } while (0)
 
 int ktest_run_all(void);
+void ktest_overflow_kernel_stack(void);
+void ktest_double_fault(void);
 
 #endif

@@ -16,15 +16,15 @@ static void paging_is_enabled_with_write_protect(void)
 
 static void cr3_holds_the_kernel_directory(void)
 {
-    KTEST_EXPECT(cpu_read_cr3() == (uint32_t)kernel_paging_chunk()->directory_entry);
-    KTEST_EXPECT(paging_current() == kernel_paging_chunk());
+    KTEST_EXPECT(cpu_read_cr3() == (uint32_t)paging_kernel_directory()->directory_entry);
+    KTEST_EXPECT(paging_current() == paging_kernel_directory());
 }
 
 static void kernel_directory_maps_identity_at_sampled_addresses(void)
 {
     static const uint32_t samples[] = {0x1000, 0x7E00, 0xB8000, 0x100000, 0x3FF000, 0x400000, VANA_HEAP_ADDRESS,
                                        VANA_HEAP_ADDRESS + VANA_HEAP_SIZE_BYTES - 1, 0x80000123, 0xFFFFF000};
-    uint32_t* directory = kernel_paging_chunk()->directory_entry;
+    uint32_t* directory = paging_kernel_directory()->directory_entry;
     for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
         KTEST_EXPECT(paging_get_physical_address(directory, (void*)samples[i]) == (void*)samples[i]);
         uint32_t entry = paging_get(directory, (void*)samples[i]);
@@ -45,7 +45,7 @@ static void identity_map_reaches_real_memory(void)
 static void page_zero_faults(void)
 {
     uint32_t value = 0x12345678;
-    KTEST_EXPECT(paging_get_physical_address(kernel_paging_chunk()->directory_entry, (void*)0) == NULL);
+    KTEST_EXPECT(paging_get_physical_address(paging_kernel_directory()->directory_entry, (void*)0) == NULL);
     KTEST_EXPECT(probe_read32((void*)0, &value) == -EFAULT);
     KTEST_EXPECT(value == 0x12345678);
     KTEST_EXPECT(probe_write32((void*)0xFFC, 1) == -EFAULT);
@@ -55,7 +55,7 @@ static void page_zero_faults(void)
 
 static void unmapping_a_page_of_the_loaded_directory_takes_effect_at_once(void)
 {
-    struct paging_4gb_chunk* kernel = kernel_paging_chunk();
+    struct paging_4gb_chunk* kernel = paging_kernel_directory();
     volatile uint32_t* page = kmalloc(PAGING_PAGE_SIZE);
     uint32_t value;
     *page = 7;
@@ -69,7 +69,7 @@ static void unmapping_a_page_of_the_loaded_directory_takes_effect_at_once(void)
 
 static void mapping_functions_reject_bad_arguments(void)
 {
-    struct paging_4gb_chunk* kernel = kernel_paging_chunk();
+    struct paging_4gb_chunk* kernel = paging_kernel_directory();
     KTEST_EXPECT(paging_map(kernel, (void*)0x1001, (void*)0x1000, PAGING_IS_PRESENT) == -EINVARG);
     KTEST_EXPECT(paging_map(kernel, (void*)0x1000, (void*)0x1001, PAGING_IS_PRESENT) == -EINVARG);
     KTEST_EXPECT(paging_map(kernel, (void*)0x1000, (void*)0x1000, 0x1000) == -EINVARG);

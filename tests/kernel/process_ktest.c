@@ -59,7 +59,7 @@ static void process_malloc_maps_zeroed_blocks_at_their_own_address(void)
     KTEST_EXPECT(paging_get_physical_address(p->directory.directory_entry, a) == a);
     KTEST_EXPECT(a[0] == 0 && a[8191] == 0);
     /* Only in this process: the kernel's own directory still says supervisor-only. */
-    KTEST_EXPECT(!(paging_get(kernel_paging_chunk()->directory_entry, a) & PAGING_ACCESS_FROM_ALL));
+    KTEST_EXPECT(!(paging_get(paging_kernel_directory()->directory_entry, a) & PAGING_ACCESS_FROM_ALL));
     KTEST_EXPECT(process_malloc(p, 0) == NULL);
     KTEST_EXPECT(process_malloc(p, (size_t)-1) == NULL);
     process_destroy(p);
@@ -71,7 +71,7 @@ static void process_free_restores_the_kernel_entry(void)
     if (!p)
         return;
     char* a = process_malloc(p, 4096);
-    uint32_t kernel_entry = paging_get(kernel_paging_chunk()->directory_entry, a);
+    uint32_t kernel_entry = paging_get(paging_kernel_directory()->directory_entry, a);
     KTEST_EXPECT(process_free(p, a) == 0);
     KTEST_EXPECT(paging_get(p->directory.directory_entry, a) == kernel_entry);
     KTEST_EXPECT(process_check_user(p, a, 1, false) == -EFAULT);
@@ -92,7 +92,7 @@ static void process_free_gives_back_a_page_table_left_without_user_pages(void)
     KTEST_EXPECT(paging_owned_tables(&p->directory) == 2);
     uint32_t index = (uint32_t)b >> 22;
     /* The kernel's table and rights, not owned; the CPU may have set the accessed bit in either entry. */
-    uint32_t difference = p->directory.directory_entry[index] ^ kernel_paging_chunk()->directory_entry[index];
+    uint32_t difference = p->directory.directory_entry[index] ^ paging_kernel_directory()->directory_entry[index];
     KTEST_EXPECT(difference == PAGING_TABLE_IS_OWNED || difference == (PAGING_TABLE_IS_OWNED | PAGING_ACCESSED));
     process_destroy(p);
 }

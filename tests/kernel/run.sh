@@ -25,6 +25,24 @@ check "kernel fault: EIP and a register dump" bash -c "grep -qE '^  eip [0-9a-f]
 check "kernel fault: panics and says where" has_line "vana: panic: page fault in kernel mode at eip 0x"
 check "kernel fault: leaves QEMU with status 3" test "$status" -eq 3
 
+boot stack-overflow 128 "ktest ktest-stack-overflow" ""
+check "kernel stack overflow: the double fault names the process" \
+    has_kernel_line "vana: kernel stack overflow in process 1 (overflow.bin)"
+check "kernel stack overflow: caught as a double fault, in the guard page" \
+    bash -c "grep -qE '^  double fault at eip [0-9a-f]{8}, esp c[0-9a-f]{7}, cr2 c[0-9a-f]{7}; guard page c[0-9a-f]{7}-c[0-9a-f]{7}$' '$klog'"
+check "kernel stack overflow: panics through the panic path" \
+    has_kernel_line "vana: panic: kernel stack overflow in process 1 (overflow.bin) at eip 0x"
+check "kernel stack overflow: leaves QEMU with status 3" test "$status" -eq 3
+check "kernel stack overflow: no triple fault (one boot banner)" bash -c "[ \$(grep -c '^Vana: ' '$log') -eq 1 ]"
+
+boot double-fault 128 "ktest ktest-double-fault" ""
+check "double fault: reported as one, not as an overflow" \
+    bash -c "grep -q '^vana: kernel exception 8: double fault, error code 0x0$' '$klog' && ! grep -q 'stack overflow' '$klog'"
+check "double fault: the interrupted registers" bash -c "grep -qE '^  esi [0-9a-f]{8}  edi [0-9a-f]{8}  ebp [0-9a-f]{8}  esp 00001000$' '$klog'"
+check "double fault: panics and says where" has_kernel_line "vana: panic: double fault in kernel mode at eip 0x"
+check "double fault: leaves QEMU with status 3, no triple fault" \
+    bash -c "[ $status -eq 3 ] && [ \$(grep -c '^Vana: ' '$log') -eq 1 ]"
+
 boot low-memory 64 poweroff ""
 check "low memory: says what it needs and what it found" \
     has_line "vana: not enough memory: the kernel heap needs usable RAM from 0x01000000 to 0x07400000 (116 MiB of RAM), but this machine has 63 MiB usable"

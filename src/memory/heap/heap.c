@@ -4,19 +4,19 @@
  * The heap is a range of equal blocks and a table with one byte per block.
  * An allocation is a run of taken blocks: the first is flagged IS_FIRST and
  * every block but the last is flagged HAS_NEXT, so a free can find the whole
- * run from its first block alone. Placement is leftmost first fit; the heap
- * remembers the lowest index that may be free so a search can start there
- * instead of at block 0.
+ * run from its first block alone. Placement is leftmost first fit. The
+ * table is the canonical state; the free index beside it (heap_index.c)
+ * answers the search, and every function here that writes the table
+ * updates the index in the same call.
  *
  * This file touches no hardware and no global state: the kernel and the
  * hosted tests compile it alike.
  */
 #include "heap.h"
+#include "heap_index.h"
 #include "config.h"
 #include "memory/memory.h"
 #include "status.h"
-
-#include <stdbool.h>
 
 static int heap_block_type(HEAP_BLOCK_TABLE_ENTRY entry)
 {
@@ -25,7 +25,7 @@ static int heap_block_type(HEAP_BLOCK_TABLE_ENTRY entry)
 
 static bool heap_block_is_free(const struct heap* heap, size_t index)
 {
-    return heap_block_type(heap->table->entries[index]) == HEAP_BLOCK_TABLE_ENTRY_FREE;
+    return heap_entry_is_free(heap->table->entries[index]);
 }
 
 static bool heap_validate_alignment(void* ptr)
@@ -49,56 +49,43 @@ static size_t heap_size_to_blocks(size_t size)
     return size / VANA_HEAP_BLOCK_SIZE + (size % VANA_HEAP_BLOCK_SIZE != 0);
 }
 
-/*
- * Find the leftmost run of 'blocks' free blocks. Returns true and its first
- * index in *start, or false when no run that long exists.
- *
- * The candidate run [s, s + blocks) is checked from its far end backwards.
- * A taken block at j - 1 rules out every start up to j - 1, so the next
- * candidate starts at j, and the blocks [j, s + blocks) just seen free need
- * not be looked at again. So each entry is read at most once, and a long
- * request skips ahead up to its own length per taken block it meets. The
- * first candidate found all free is the leftmost fit, and a candidate is
- * only considered while it fits in the table, so a short free tail at the
- * end is never returned.
- */
-static bool heap_get_start_block(const struct heap* heap, size_t blocks, size_t* start)
-{
-    size_t total = heap->table->total;
-    size_t s = heap->first_free_hint;
-    size_t known_free_end = s;  /* [s, known_free_end) has been seen free */
-
-    while (blocks <= total - s) {
-        size_t end = s + blocks;
-        size_t j = end;
-        while (j > known_free_end && heap_block_is_free(heap, j - 1))
-            j--;
-        if (j == known_free_end) {
-            *start = s;
-            return true;
-        }
-        s = j;
-        known_free_end = end;
-    }
-    return false;
-}
-
+/* Write [start, start + blocks) into the table as one allocation, and into the index. */
 static void heap_mark_blocks_taken(struct heap* heap, size_t start, size_t blocks)
 {
     HEAP_BLOCK_TABLE_ENTRY* entries = heap->table->entries;
     size_t last = start + blocks - 1;
 
-    for (size_t i = start; i <= last; i++) {
-        HEAP_BLOCK_TABLE_ENTRY entry = HEAP_BLOCK_TABLE_ENTRY_TAKEN;
-        if (i == start)
-            entry |= HEAP_BLOCK_IS_FIRST;
-        if (i != last)
-            entry |= HEAP_BLOCK_HAS_NEXT;
-        entries[i] = entry;
-    }
+    /* HAS_NEXT on every block but the last, IS_FIRST on the first. */
+    for (size_t i = start; i < last; i++)
+        entries[i] = HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT;
+    entries[last] = HEAP_BLOCK_TABLE_ENTRY_TAKEN;
+    entries[start] |= HEAP_BLOCK_IS_FIRST;
+    heap_index_mark_taken(heap->table, start, blocks);
     heap->blocks_taken += blocks;
-    if (start == heap->first_free_hint)
-        heap->first_free_hint = start + blocks;
+}
+
+/*
+ * The length in blocks of the allocation that starts at first: up to the
+ * first block without HAS_NEXT, and never past the table. Eight entries
+ * are read at a time while eight remain (x86 is little-endian: the lowest
+ * byte of the load is the lowest entry), so most runs take one step.
+ */
+static size_t heap_run_blocks(const struct heap* heap, size_t first)
+{
+    const HEAP_BLOCK_TABLE_ENTRY* entries = heap->table->entries;
+    const uint64_t has_next = 0x0101010101010101ull * HEAP_BLOCK_HAS_NEXT;
+    size_t i = first;
+
+    for (; i + 8 <= heap->table->total; i += 8) {
+        uint64_t eight;
+        __builtin_memcpy(&eight, &entries[i], sizeof(eight));   /* one load, in the kernel too */
+        uint64_t ends = ~eight & has_next;
+        if (ends)
+            return i - first + (size_t)__builtin_ctzll(ends) / 8 + 1;
+    }
+    while (i + 1 < heap->table->total && (entries[i] & HEAP_BLOCK_HAS_NEXT))
+        i++;
+    return i - first + 1;
 }
 
 /*
@@ -124,15 +111,23 @@ static bool heap_allocation_index(const struct heap* heap, const void* ptr, size
     return true;
 }
 
-/*
+/**
  * heap_create - make [ptr, end) an empty heap described by table.
- * ptr and end must be block-aligned and the range must hold exactly
- * table->total blocks. Every entry of the table is set free.
- * Return: 0, or -EINVARG (nothing written) when an argument is wrong.
+ * @heap: the heap to set up
+ * @ptr: the first block's address, block-aligned
+ * @end: the address just past the last block, block-aligned
+ * @table: table->total entries, and index storage for them:
+ *         HEAP_INDEX_WORDS(total) words and HEAP_INDEX_NODES(total) nodes
+ *
+ * The range must hold exactly table->total blocks. Every entry is set
+ * free and the index is built to match.
+ * Return: 0, or -EINVARG (nothing written) when an argument is wrong,
+ * including a table without index storage or of more than HEAP_MAX_BLOCKS.
+ * Context: any; touches only the table and its index.
  */
 int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* table)
 {
-    if (!heap || !table || !table->entries)
+    if (!heap || !table || !table->entries || !table->free_map || !table->free_tree)
         return -EINVARG;
     if (!heap_validate_alignment(ptr) || !heap_validate_alignment(end))
         return -EINVARG;
@@ -140,21 +135,28 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
         return -EINVARG;
     if (((uintptr_t)end - (uintptr_t)ptr) / VANA_HEAP_BLOCK_SIZE != table->total)
         return -EINVARG;
+    if (table->total > HEAP_MAX_BLOCKS)
+        return -EINVARG;
 
     memset(table->entries, HEAP_BLOCK_TABLE_ENTRY_FREE, table->total * sizeof(HEAP_BLOCK_TABLE_ENTRY));
+    heap_index_build(table);
     heap->table = table;
     heap->saddr = ptr;
-    heap->first_free_hint = 0;
     heap->blocks_taken = 0;
     return 0;
 }
 
-/*
+/**
  * heap_malloc - allocate size bytes, rounded up to whole blocks.
- * The allocation is the leftmost run of free blocks that is long enough;
- * its contents are whatever the blocks held before.
+ * @heap: the heap
+ * @size: bytes wanted
+ *
+ * The allocation is the leftmost run of free blocks that is long enough
+ * (the index finds it without walking the table); its contents are
+ * whatever the blocks held before.
  * Return: the address of the first block, or NULL when size is 0 or no run
  * of free blocks is long enough.
+ * Context: the caller serialises calls on one heap.
  */
 void* heap_malloc(struct heap* heap, size_t size)
 {
@@ -163,69 +165,78 @@ void* heap_malloc(struct heap* heap, size_t size)
 
     if (blocks == 0 || blocks > heap->table->total - heap->blocks_taken)
         return NULL;
-    if (!heap_get_start_block(heap, blocks, &start))
+    if (!heap_index_find(heap->table, blocks, &start))
         return NULL;
     heap_mark_blocks_taken(heap, start, blocks);
     return heap_block_to_address(heap, start);
 }
 
-/*
+/**
  * heap_free - return the allocation that starts at ptr to the heap.
+ * @heap: the heap
+ * @ptr: the first block of a live allocation, or NULL
+ *
+ * The table is cleared along the run's HAS_NEXT chain, then the index
+ * for the whole run at once.
  * Return: 0 when ptr is NULL or the allocation was freed; -EINVARG, with
- * nothing changed, when ptr is not the first block of a live allocation.
+ * table and index unchanged, when ptr is not the first block of a live
+ * allocation.
+ * Context: the caller serialises calls on one heap.
  */
 int heap_free(struct heap* heap, void* ptr)
 {
-    size_t i;
+    size_t first;
 
     if (!ptr)
         return 0;
-    if (!heap_allocation_index(heap, ptr, &i))
+    if (!heap_allocation_index(heap, ptr, &first))
         return -EINVARG;
 
-    if (i < heap->first_free_hint)
-        heap->first_free_hint = i;
-    for (; i < heap->table->total; i++) {
-        HEAP_BLOCK_TABLE_ENTRY entry = heap->table->entries[i];
-        heap->table->entries[i] = HEAP_BLOCK_TABLE_ENTRY_FREE;
-        heap->blocks_taken--;
-        if (!(entry & HEAP_BLOCK_HAS_NEXT))
-            break;
-    }
+    size_t blocks = heap_run_blocks(heap, first);
+    memset(&heap->table->entries[first], HEAP_BLOCK_TABLE_ENTRY_FREE, blocks);
+    heap_index_mark_free(heap->table, first, blocks);
+    heap->blocks_taken -= blocks;
     return 0;
 }
 
-/* heap_blocks_in_use - the number of taken blocks. */
+/**
+ * heap_blocks_in_use - the number of taken blocks.
+ * @heap: the heap
+ * Return: the count, kept as allocations come and go (no walk).
+ */
 size_t heap_blocks_in_use(const struct heap* heap)
 {
     return heap->blocks_taken;
 }
 
-/*
- * heap_allocation_blocks - the length in blocks of the live allocation that
- * starts at ptr, or 0 when ptr is not the start of one.
+/**
+ * heap_allocation_blocks - the length of the live allocation that starts at ptr.
+ * @heap: the heap
+ * @ptr: any address
+ * Return: the allocation's length in blocks, or 0 when ptr is not the
+ * first block of a live allocation.
  */
 size_t heap_allocation_blocks(const struct heap* heap, const void* ptr)
 {
-    size_t i, blocks = 0;
+    size_t first;
 
-    if (!heap_allocation_index(heap, ptr, &i))
+    if (!heap_allocation_index(heap, ptr, &first))
         return 0;
-    for (; i < heap->table->total; i++) {
-        blocks++;
-        if (!(heap->table->entries[i] & HEAP_BLOCK_HAS_NEXT))
-            break;
-    }
-    return blocks;
+    return heap_run_blocks(heap, first);
 }
 
-/*
- * heap_reserve - take the blocks that overlap [start, end) as one
- * allocation, so the heap never hands them out; heap_free of start rounded
- * down to a block frees them again. Used for boot data that a boot loader
- * left inside the heap.
+/**
+ * heap_reserve - take the blocks that overlap [start, end) as one allocation.
+ * @heap: the heap
+ * @start: the range's first byte
+ * @end: the byte just past the range
+ *
+ * The heap never hands the blocks out; heap_free of start rounded down to
+ * a block frees them again. Used for boot data that a boot loader left
+ * inside the heap.
  * Return: 0, or -EINVARG (nothing changed) when the range is empty, leaves
  * the heap, or overlaps a taken block.
+ * Context: the caller serialises calls on one heap.
  */
 int heap_reserve(struct heap* heap, void* start, void* end)
 {
@@ -237,21 +248,22 @@ int heap_reserve(struct heap* heap, void* start, void* end)
 
     size_t first = heap_block_to_index(heap, start);
     size_t blocks = heap_size_to_blocks((uintptr_t)end - heap_start) - first;
-    for (size_t i = first; i < first + blocks; i++) {
-        if (!heap_block_is_free(heap, i))
-            return -EINVARG;
-    }
+    if (!heap_index_is_free(heap->table, first, blocks))
+        return -EINVARG;
     heap_mark_blocks_taken(heap, first, blocks);
     return 0;
 }
 
-/*
- * heap_usage_map - draw the table into out[0, width]: at most width
- * characters and a terminator. Each character stands for the same number
- * of blocks, total / width rounded up (so fewer than width characters when
- * that does not divide evenly, and the last may stand for fewer blocks):
- * '.' when all of them are free, '#' when all are taken, '+' when some are.
- * width must be at least 1.
+/**
+ * heap_usage_map - draw the table as text.
+ * @heap: the heap
+ * @out: room for width characters and a terminator
+ * @width: at most this many characters, at least 1
+ *
+ * Each character stands for the same number of blocks, total / width
+ * rounded up (so fewer than width characters when that does not divide
+ * evenly, and the last may stand for fewer blocks): '.' when all of them
+ * are free, '#' when all are taken, '+' when some are.
  */
 void heap_usage_map(const struct heap* heap, char* out, size_t width)
 {
@@ -269,10 +281,14 @@ void heap_usage_map(const struct heap* heap, char* out, size_t width)
     out[written] = '\0';
 }
 
-/*
- * heap_check - verify the table's invariants: every entry is free (0x00)
- * or taken with known flags, every taken run starts with IS_FIRST and is
- * chained by HAS_NEXT to its end, and the counters agree with the table.
+/**
+ * heap_check - verify the table's invariants and the index against it.
+ * @heap: the heap
+ *
+ * Every entry is free (0x00) or taken with known flags, every taken run
+ * starts with IS_FIRST and is chained by HAS_NEXT to its end, the counter
+ * agrees with the table, and the index says exactly what the table says
+ * (heap_index_check).
  * Return: 0, or -EIO at the first broken invariant.
  */
 int heap_check(const struct heap* heap)
@@ -286,8 +302,6 @@ int heap_check(const struct heap* heap)
         if (heap_block_type(entry) == HEAP_BLOCK_TABLE_ENTRY_FREE) {
             if (entry != HEAP_BLOCK_TABLE_ENTRY_FREE || inside_run)
                 return -EIO;
-            if (i < heap->first_free_hint)
-                return -EIO;
             continue;
         }
         if ((entry & ~(HEAP_BLOCK_IS_FIRST | HEAP_BLOCK_HAS_NEXT)) != known)
@@ -299,5 +313,5 @@ int heap_check(const struct heap* heap)
     }
     if (inside_run || taken != heap->blocks_taken)
         return -EIO;
-    return 0;
+    return heap_index_check(heap->table);
 }

@@ -2,16 +2,22 @@
  * The kernel heap: the seed's 100 MiB of 4 KiB blocks at 16 MiB, described
  * by a table at 0x7E00 (src/config.h). Everything the kernel allocates
  * dynamically, and everything processes allocate, comes from here.
+ * The table's free index is static, in the kernel image's .bss: it cannot
+ * come from the heap it indexes.
  */
 #include "kheap.h"
 #include "boot/bootinfo.h"
 #include "config.h"
 #include "console/console.h"
-#include "kernel.h"
+#include "panic.h"
 #include "memory/memory.h"
+
+#define KERNEL_HEAP_BLOCKS (VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE)
 
 static struct heap kernel_heap;
 static struct heap_table kernel_heap_table;
+static uint64_t kernel_heap_free_map[HEAP_INDEX_WORDS(KERNEL_HEAP_BLOCKS)];
+static struct heap_index_node kernel_heap_free_tree[HEAP_INDEX_NODES(KERNEL_HEAP_BLOCKS)];
 
 /*
  * kheap_init - create the kernel heap. The heap must lie in RAM the
@@ -33,7 +39,9 @@ void kheap_init(void)
     }
 
     kernel_heap_table.entries = (HEAP_BLOCK_TABLE_ENTRY*)(VANA_HEAP_TABLE_ADDRESS);
-    kernel_heap_table.total = VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE;
+    kernel_heap_table.total = KERNEL_HEAP_BLOCKS;
+    kernel_heap_table.free_map = kernel_heap_free_map;
+    kernel_heap_table.free_tree = kernel_heap_free_tree;
     if (heap_create(&kernel_heap, (void*)VANA_HEAP_ADDRESS, (void*)(uintptr_t)end, &kernel_heap_table) < 0)
         panic("kheap_init: heap_create refused the configured heap");
 }

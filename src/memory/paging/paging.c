@@ -17,6 +17,8 @@
  * through the three assembly routines in paging.asm, which the hosted tests
  * replace.
  */
+#include <limits.h>
+
 #include "paging.h"
 #include "memory/heap/kheap.h"
 #include "memory/memory.h"
@@ -25,14 +27,55 @@
 #define PAGING_FLAGS_MASK (PAGING_CACHE_DISABLED | PAGING_WRITE_THROUGH | PAGING_ACCESS_FROM_ALL | \
                            PAGING_IS_WRITEABLE | PAGING_IS_PRESENT)
 #define PAGING_TABLE_BYTES (sizeof(uint32_t) * PAGING_TOTAL_ENTRIES_PER_TABLE)
-/* Bits 31-22 of an address index the directory, bits 21-12 the table. */
-#define PAGING_DIRECTORY_SHIFT 22
-#define PAGING_TABLE_SHIFT 12
+/*
+ * Bits 31-22 of an address index the directory, bits 21-12 the table:
+ * paging_directory_index and paging_table_index divide rather than shift,
+ * which is the same for unsigned numbers and what the prover can follow.
+ */
 #define PAGING_TABLE_SPAN ((uint64_t)PAGING_TOTAL_ENTRIES_PER_TABLE * PAGING_PAGE_SIZE)
 #define PAGING_ADDRESS_LIMIT 0x100000000ull
 
 static struct paging_4gb_chunk* current_directory;
 
+/*@
+  // What paging_check_user_range and paging_copy_string_from_user are proved
+  // to check (docs/proofs.md, "User pointers").
+
+  // The page table a directory entry points to. Tables are identity-mapped,
+  // so the physical address in the entry's top 20 bits is also its pointer.
+  logic uint32_t* paging_table_of(uint32_t entry) = (uint32_t*)(uintptr_t)(entry & PAGING_ADDRESS_MASK);
+
+  // An entry grants ring 3 a read (write != 0: a write) when it is present
+  // and user-accessible (and writable).
+  predicate paging_grants(integer entry, integer write) =
+      (entry & PAGING_IS_PRESENT) != 0 && (entry & PAGING_ACCESS_FROM_ALL) != 0 &&
+      (write != 0 ==> (entry & PAGING_IS_WRITEABLE) != 0);
+
+  // Ring 3 may read (write) the byte at address a through directory: both
+  // the directory entry and the table entry of a's page grant it. The page
+  // number a / 4096 is split into the directory index (its top 10 bits)
+  // and the table index (its low 10 bits).
+  predicate paging_user_may{L}(uint32_t* directory, integer a, integer write) =
+      paging_grants(directory[a / PAGING_PAGE_SIZE / PAGING_TOTAL_ENTRIES_PER_TABLE], write) &&
+      paging_grants(paging_table_of(directory[a / PAGING_PAGE_SIZE / PAGING_TOTAL_ENTRIES_PER_TABLE])
+                        [a / PAGING_PAGE_SIZE % PAGING_TOTAL_ENTRIES_PER_TABLE], write);
+
+  // Every byte of [start, start + size) lies below 4 GiB, and ring 3 may
+  // read (write) it through directory.
+  predicate paging_user_range{L}(uint32_t* directory, integer start, integer size, integer write) =
+      start + size <= PAGING_ADDRESS_LIMIT &&
+      \forall integer a; start <= a < start + size ==> paging_user_may(directory, a, write);
+
+  // Assumed (docs/proofs.md): each present directory entry holds the address
+  // of a page table of 1024 entries that the kernel can read at that address.
+  predicate paging_tables_mapped{L}(uint32_t* directory) =
+      \forall integer i; 0 <= i < PAGING_TOTAL_ENTRIES_PER_TABLE && (directory[i] & PAGING_IS_PRESENT) != 0 ==>
+          \valid_read(paging_table_of(directory[i]) + (0 .. PAGING_TOTAL_ENTRIES_PER_TABLE - 1));
+*/
+
+/*@ assigns \nothing;
+    ensures \result == paging_table_of(entry);
+*/
 static uint32_t* paging_entry_table(uint32_t entry)
 {
     return (uint32_t*)(uintptr_t)(entry & PAGING_ADDRESS_MASK);
@@ -44,6 +87,9 @@ static uint32_t paging_table_entry_address(const void* table)
 }
 
 /* Hosted builds have 64-bit pointers; a paged address must still fit in 32 bits. */
+/*@ assigns \nothing;
+    ensures \result <==> start + bytes <= PAGING_ADDRESS_LIMIT;
+*/
 static bool paging_is_32bit_range(uintptr_t start, uint64_t bytes)
 {
     /* Written so that no sum can wrap, even with 64-bit start and bytes. */
@@ -67,7 +113,8 @@ struct paging_4gb_chunk* paging_new_4gb(uint8_t flags)
 
     uint32_t offset = 0;
     for (int i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++) {
-        uint32_t* table = kzalloc(PAGING_TABLE_BYTES);
+        /* Every entry is written just below: zeroing the table first would double the work. */
+        uint32_t* table = kmalloc(PAGING_TABLE_BYTES);
         if (!table)
             goto fail;
         for (int b = 0; b < PAGING_TOTAL_ENTRIES_PER_TABLE; b++)
@@ -173,14 +220,29 @@ void* paging_align_to_lower_page(void* address)
     return (void*)((uintptr_t)address - (uintptr_t)address % PAGING_PAGE_SIZE);
 }
 
+/*@ assigns \nothing;
+    ensures \result == virt / PAGING_PAGE_SIZE / PAGING_TOTAL_ENTRIES_PER_TABLE;
+*/
 static uint32_t paging_directory_index(uintptr_t virt)
 {
-    return (uint32_t)(virt >> PAGING_DIRECTORY_SHIFT);
+    return (uint32_t)(virt / PAGING_PAGE_SIZE / PAGING_TOTAL_ENTRIES_PER_TABLE);
 }
 
+/*@ assigns \nothing;
+    ensures \result == virt / PAGING_PAGE_SIZE % PAGING_TOTAL_ENTRIES_PER_TABLE;
+*/
 static uint32_t paging_table_index(uintptr_t virt)
 {
-    return (uint32_t)(virt >> PAGING_TABLE_SHIFT) % PAGING_TOTAL_ENTRIES_PER_TABLE;
+    return (uint32_t)(virt / PAGING_PAGE_SIZE % PAGING_TOTAL_ENTRIES_PER_TABLE);
+}
+
+/* Does a directory or table entry let ring 3 read (write: and write) its pages? */
+/*@ assigns \nothing;
+    ensures \result <==> paging_grants(entry, write);
+*/
+static bool paging_grants_user(uint32_t entry, bool write)
+{
+    return (entry & PAGING_IS_PRESENT) && (entry & PAGING_ACCESS_FROM_ALL) && (!write || (entry & PAGING_IS_WRITEABLE));
 }
 
 /* The table the loaded directory uses for directory entry index, or NULL. */
@@ -338,10 +400,19 @@ void* paging_get_physical_address(uint32_t* directory, void* virt)
  * byte of [virt, virt + size) through directory? Both levels must grant
  * present and user access, and write access when write is set.
  * Return: 0, or -EFAULT (also for a range that wraps past 4 GiB).
+ *
+ * Proved (docs/proofs.md): 0 exactly when every byte of the range is below
+ * 4 GiB on a page that both levels grant, assuming that each present
+ * directory entry points to a readable page table.
  */
+/*@ requires directory: \valid_read(directory + (0 .. PAGING_TOTAL_ENTRIES_PER_TABLE - 1));
+    requires assumed_tables_mapped: paging_tables_mapped(directory);
+    assigns \nothing;
+    ensures result: \result == 0 || \result == -EFAULT;
+    ensures user_range: \result == 0 ==> paging_user_range(directory, (uintptr_t)virt, size, write);
+*/
 int paging_check_user_range(uint32_t* directory, const void* virt, size_t size, bool write)
 {
-    uint32_t need = PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL | (write ? PAGING_IS_WRITEABLE : 0);
     uintptr_t start = (uintptr_t)virt;
     uint64_t end = (uint64_t)start + size;  /* 2^32 for a range that ends at the top */
 
@@ -349,14 +420,86 @@ int paging_check_user_range(uint32_t* directory, const void* virt, size_t size, 
         return 0;
     if (!paging_is_32bit_range(start, size))
         return -EFAULT;
+    /*@ loop invariant page % PAGING_PAGE_SIZE == 0 && start - start % PAGING_PAGE_SIZE <= page;
+        loop invariant page < end + PAGING_PAGE_SIZE;
+        loop invariant checked: \forall integer a; start <= a < page && a < end ==> paging_user_may(directory, a, write);
+        loop assigns page;
+        loop variant end - page;
+    */
     for (uint64_t page = start - start % PAGING_PAGE_SIZE; page < end; page += PAGING_PAGE_SIZE) {
         uint32_t directory_entry = directory[paging_directory_index(page)];
-        if ((directory_entry & need) != need)
+        if (!paging_grants_user(directory_entry, write))
             return -EFAULT;
-        if ((paging_entry_table(directory_entry)[paging_table_index(page)] & need) != need)
+        if (!paging_grants_user(paging_entry_table(directory_entry)[paging_table_index(page)], write))
             return -EFAULT;
     }
     return 0;
+}
+
+/* May ring 3 read the byte at address (below 4 GiB) through directory? */
+/*@ requires directory: \valid_read(directory + (0 .. PAGING_TOTAL_ENTRIES_PER_TABLE - 1));
+    requires assumed_tables_mapped: paging_tables_mapped(directory);
+    assigns \nothing;
+    ensures \result ==> address < PAGING_ADDRESS_LIMIT && paging_user_may(directory, address, 0);
+*/
+static bool paging_user_may_read(uint32_t* directory, uint64_t address)
+{
+    return address < PAGING_ADDRESS_LIMIT &&
+           paging_check_user_range(directory, (const void*)(uintptr_t)address, 1, false) == 0;
+}
+
+/*
+ * paging_copy_string_from_user - copy the string at user into
+ * buffer[0, size), checking through directory that ring 3 may read each
+ * page before reading from it.
+ * Context: directory is loaded in CR3, so that the kernel reaches the
+ * process's pages at their user addresses.
+ * Return: the string's length, -EFAULT when it runs into memory ring 3 may
+ * not read (or past 4 GiB), or -E2BIG when it has no terminator within
+ * size bytes.
+ *
+ * Proved (docs/proofs.md): it reads only bytes that ring 3 may read, and a
+ * length n means buffer[0, n] is a string of n bytes, all of them read
+ * from [user, user + n] after the check.
+ */
+/*@ requires directory: \valid_read(directory + (0 .. PAGING_TOTAL_ENTRIES_PER_TABLE - 1));
+    requires assumed_tables_mapped: paging_tables_mapped(directory);
+    requires assumed_user_pages_readable: \forall integer a; 0 <= a < PAGING_ADDRESS_LIMIT &&
+        paging_user_may(directory, a, 0) ==> \valid_read((char*)a);
+    requires buffer: \valid(buffer + (0 .. size - 1));
+    requires buffer_apart: \forall integer a; 0 <= a < PAGING_ADDRESS_LIMIT && paging_user_may(directory, a, 0) ==>
+        \separated((char*)a, buffer + (0 .. size - 1));
+    requires size <= INT_MAX;
+    assigns buffer[0 .. size - 1];
+    ensures result: \result == -EFAULT || \result == -E2BIG || 0 <= \result < size;
+    ensures string: \result >= 0 ==> buffer[\result] == 0 && (\forall integer k; 0 <= k < \result ==> buffer[k] != 0);
+    ensures checked: \result >= 0 ==> paging_user_range(directory, (uintptr_t)user, \result + 1, 0);
+    ensures copied: \result >= 0 ==> \forall integer k; 0 <= k <= \result ==>
+        buffer[k] == \old(*(char*)((uintptr_t)user + k));
+*/
+int paging_copy_string_from_user(uint32_t* directory, const void* user, char* buffer, size_t size)
+{
+    uintptr_t start = (uintptr_t)user;
+    /*@ loop invariant 0 <= i <= size;
+        loop invariant checked: paging_user_range(directory, start, i, 0);
+        loop invariant last_checked: 0 < i ==> paging_user_may(directory, start + i - 1, 0);
+        loop invariant string: \forall integer k; 0 <= k < i ==> buffer[k] != 0;
+        loop invariant copied: \forall integer k; 0 <= k < i ==> buffer[k] == \at(*(char*)((uintptr_t)user + k), Pre);
+        loop assigns i, buffer[0 .. size - 1];
+        loop variant size - i;
+    */
+    for (size_t i = 0; i < size; i++) {
+        uint64_t address = (uint64_t)start + i;  /* exact: 2^32 and above is past the top */
+        /* At a new page: it must lie below 4 GiB, and ring 3 must be allowed to read it. */
+        if ((i == 0 || address % PAGING_PAGE_SIZE == 0) && !paging_user_may_read(directory, address))
+            return -EFAULT;
+        //@ assert readable: address < PAGING_ADDRESS_LIMIT && paging_user_may(directory, address, 0);
+        buffer[i] = *(const char*)(uintptr_t)address;
+        //@ assert copied: \forall integer k; 0 <= k <= i ==> buffer[k] == \at(*(char*)((uintptr_t)user + k), Pre);
+        if (buffer[i] == '\0')
+            return (int)i;
+    }
+    return -E2BIG;
 }
 
 /*
@@ -438,4 +581,28 @@ size_t paging_owned_tables(const struct paging_4gb_chunk* chunk)
     for (int i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++)
         owned += (chunk->directory_entry[i] & PAGING_TABLE_IS_OWNED) != 0;
     return owned;
+}
+
+static struct paging_4gb_chunk* kernel_directory;
+
+/*
+ * paging_create_kernel_directory - build the kernel's own directory: all
+ * 4 GiB identity-mapped, supervisor-only and writable, but page 0, which
+ * is not present so that a NULL dereference faults instead of reading the
+ * real-mode interrupt table. Every process directory starts as a copy of it.
+ * Return: 0, or -ENOMEM.
+ * Context: once, at boot, after kheap_init.
+ */
+int paging_create_kernel_directory(void)
+{
+    kernel_directory = paging_new_4gb(PAGING_IS_PRESENT | PAGING_IS_WRITEABLE);
+    if (!kernel_directory)
+        return -ENOMEM;
+    return paging_unmap(kernel_directory, 0);
+}
+
+/* paging_kernel_directory - the kernel's own directory; NULL before paging_create_kernel_directory. */
+struct paging_4gb_chunk* paging_kernel_directory(void)
+{
+    return kernel_directory;
 }

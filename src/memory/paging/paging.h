@@ -41,6 +41,8 @@ void paging_release_4gb(struct paging_4gb_chunk* chunk);
 uint32_t* paging_4gb_chunk_get_directory(struct paging_4gb_chunk* chunk);
 void paging_switch(struct paging_4gb_chunk* directory);
 struct paging_4gb_chunk* paging_current(void);
+int paging_create_kernel_directory(void);
+struct paging_4gb_chunk* paging_kernel_directory(void);
 
 bool paging_is_aligned(void* address);
 void* paging_align_address(void* ptr);
@@ -55,6 +57,7 @@ int paging_unmap(struct paging_4gb_chunk* directory, void* virt);
 uint32_t paging_get(uint32_t* directory, void* virt);
 void* paging_get_physical_address(uint32_t* directory, void* virt);
 int paging_check_user_range(uint32_t* directory, const void* virt, size_t size, bool write);
+int paging_copy_string_from_user(uint32_t* directory, const void* user, char* buffer, size_t size);
 size_t paging_owned_tables(const struct paging_4gb_chunk* chunk);
 int paging_share_unchanged_table(struct paging_4gb_chunk* chunk, const struct paging_4gb_chunk* kernel, void* virt);
 bool paging_next_user_range(uint32_t* directory, uint64_t from, uint64_t* start, uint64_t* end, uint32_t* flags);

@@ -2,8 +2,11 @@
  * Hosted tests for src/memory/heap/heap.c: one case per contract.
  *
  * Every case gets a fresh 16-block heap over real, block-aligned memory.
- * The table sits between two runs of guard bytes, and the teardown fails
- * the case if heap.c wrote a byte outside its table.
+ * The table and each part of its index sit between runs of guard bytes,
+ * and the teardown fails the case if heap.c wrote a byte outside them.
+ * Cases that need a deeper index (several words, a tree with depth) build
+ * larger heaps over address ranges that are never touched: the heap only
+ * computes addresses, it never reads or writes its blocks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +19,7 @@
 
 #include "config.h"
 #include "memory/heap/heap.h"
+#include "memory/heap/heap_index.h"
 #include "status.h"
 
 #define BLOCK VANA_HEAP_BLOCK_SIZE
@@ -30,11 +34,18 @@
 #define LAST HEAP_BLOCK_TABLE_ENTRY_TAKEN                                                 /* 0x01 */
 #define FREE HEAP_BLOCK_TABLE_ENTRY_FREE
 
+#define TEST_WORDS HEAP_INDEX_WORDS(TEST_BLOCKS)
+#define TEST_NODES HEAP_INDEX_NODES(TEST_BLOCKS)
+
 struct guarded_table
 {
     unsigned char before[GUARD_BYTES];
     HEAP_BLOCK_TABLE_ENTRY entries[TEST_BLOCKS];
     unsigned char after[GUARD_BYTES];
+    uint64_t free_map[TEST_WORDS];
+    unsigned char after_map[GUARD_BYTES];
+    struct heap_index_node free_tree[TEST_NODES];
+    unsigned char after_tree[GUARD_BYTES];
 };
 
 struct fixture
@@ -54,6 +65,8 @@ static int setup(void** state)
     assert_non_null(f->memory);
     f->table.entries = f->bytes.entries;
     f->table.total = TEST_BLOCKS;
+    f->table.free_map = f->bytes.free_map;
+    f->table.free_tree = f->bytes.free_tree;
     assert_int_equal(heap_create(&f->heap, f->memory, f->memory + TEST_BLOCKS * BLOCK, &f->table), 0);
     *state = f;
     return 0;
@@ -64,6 +77,8 @@ static void assert_guards_intact(const struct fixture* f)
     for (size_t i = 0; i < GUARD_BYTES; i++) {
         assert_int_equal(f->bytes.before[i], GUARD);
         assert_int_equal(f->bytes.after[i], GUARD);
+        assert_int_equal(f->bytes.after_map[i], GUARD);
+        assert_int_equal(f->bytes.after_tree[i], GUARD);
     }
 }
 
@@ -102,10 +117,12 @@ static void assert_table(const struct fixture* f, const unsigned char* expect, s
 #define ASSERT_TABLE(f, ...) \
     assert_table((f), (const unsigned char[]){__VA_ARGS__}, sizeof((const unsigned char[]){__VA_ARGS__}))
 
-/* What a rejected call must leave exactly as it was. */
+/* What a rejected call must leave exactly as it was: the table, its index and the heap. */
 struct snapshot
 {
     HEAP_BLOCK_TABLE_ENTRY entries[TEST_BLOCKS];
+    uint64_t free_map[TEST_WORDS];
+    struct heap_index_node free_tree[TEST_NODES];
     struct heap heap;
 };
 
@@ -113,6 +130,8 @@ static struct snapshot take_snapshot(const struct fixture* f)
 {
     struct snapshot s;
     memcpy(s.entries, f->bytes.entries, sizeof(s.entries));
+    memcpy(s.free_map, f->bytes.free_map, sizeof(s.free_map));
+    memcpy(s.free_tree, f->bytes.free_tree, sizeof(s.free_tree));
     s.heap = f->heap;
     return s;
 }
@@ -120,9 +139,10 @@ static struct snapshot take_snapshot(const struct fixture* f)
 static void assert_unchanged(const struct fixture* f, const struct snapshot* s)
 {
     assert_memory_equal(f->bytes.entries, s->entries, sizeof(s->entries));
+    assert_memory_equal(f->bytes.free_map, s->free_map, sizeof(s->free_map));
+    assert_memory_equal(f->bytes.free_tree, s->free_tree, sizeof(s->free_tree));
     assert_ptr_equal(f->heap.table, s->heap.table);
     assert_ptr_equal(f->heap.saddr, s->heap.saddr);
-    assert_int_equal(f->heap.first_free_hint, s->heap.first_free_hint);
     assert_int_equal(f->heap.blocks_taken, s->heap.blocks_taken);
 }
 
@@ -176,6 +196,21 @@ static void heap_create_rejects_missing_table(void** state)
     assert_int_equal(heap_create(&f->heap, f->memory, end, NULL), -EINVARG);
     assert_int_equal(heap_create(&f->heap, f->memory, end, &no_entries), -EINVARG);
     assert_int_equal(heap_create(NULL, f->memory, end, &f->table), -EINVARG);
+}
+
+static void heap_create_rejects_table_without_index(void** state)
+{
+    struct fixture* f = *state;
+    char* end = f->memory + TEST_BLOCKS * BLOCK;
+    struct heap_table no_map = f->table, no_tree = f->table;
+    no_map.free_map = NULL;
+    no_tree.free_tree = NULL;
+
+    memset(f->bytes.entries, 0x5A, sizeof(f->bytes.entries));
+    struct snapshot before = take_snapshot(f);
+    assert_int_equal(heap_create(&f->heap, f->memory, end, &no_map), -EINVARG);
+    assert_int_equal(heap_create(&f->heap, f->memory, end, &no_tree), -EINVARG);
+    assert_unchanged(f, &before);
 }
 
 static void heap_create_marks_every_block_free(void** state)
@@ -562,13 +597,17 @@ static void heap_reserve_is_freeable_from_start_rounded_down(void** state)
 
 /* ---- heap_check ---- */
 
-/* Replace the table with entries (the rest free) and set the counters to match the taken count. */
+/*
+ * Replace the table with entries (the rest free), set the counter to the
+ * taken count and rebuild the index from the table, so that what heap_check
+ * finds wrong is in the table alone.
+ */
 static void craft_table(struct fixture* f, const unsigned char* entries, size_t n, size_t taken)
 {
     memset(f->bytes.entries, FREE, sizeof(f->bytes.entries));
     memcpy(f->bytes.entries, entries, n);
     f->heap.blocks_taken = taken;
-    f->heap.first_free_hint = 0;
+    heap_index_build(&f->table);
 }
 
 #define CRAFT(f, taken, ...) \
@@ -660,11 +699,48 @@ static void heap_check_detects_counter_mismatch(void** state)
     assert_int_equal(heap_check(&f->heap), -EIO);
 }
 
-static void heap_check_detects_free_block_below_hint(void** state)
+static void heap_check_detects_free_map_bit_that_disagrees(void** state)
 {
     struct fixture* f = *state;
-    alloc_blocks(f, 2);
-    f->heap.first_free_hint = 3;   /* block 2 is free, so the hint is a lie */
+    alloc_blocks(f, 2);                      /* blocks 0-1 taken, 2.. free */
+    assert_int_equal(heap_check(&f->heap), 0);
+
+    f->bytes.free_map[0] ^= (uint64_t)1 << 1;   /* a taken block said free */
+    assert_int_equal(heap_check(&f->heap), -EIO);
+    f->bytes.free_map[0] ^= (uint64_t)1 << 1;
+    assert_int_equal(heap_check(&f->heap), 0);
+
+    f->bytes.free_map[0] ^= (uint64_t)1 << 5;   /* a free block said taken */
+    assert_int_equal(heap_check(&f->heap), -EIO);
+}
+
+/* The summary after the bitmap: one bit per word, set while the word has a free block. */
+static void heap_check_detects_summary_bit_that_disagrees(void** state)
+{
+    struct fixture* f = *state;
+    uint64_t* summary = &f->bytes.free_map[HEAP_INDEX_BITMAP_WORDS(TEST_BLOCKS)];
+    assert_int_equal(*summary, 1);           /* one word, with free blocks */
+
+    *summary = 0;
+    assert_int_equal(heap_check(&f->heap), -EIO);
+    *summary = 1 | (uint64_t)1 << 1;          /* a word past the bitmap's end */
+    assert_int_equal(heap_check(&f->heap), -EIO);
+    *summary = 1;
+    assert_int_equal(heap_check(&f->heap), 0);
+
+    assert_non_null(alloc_blocks(f, TEST_BLOCKS));
+    assert_int_equal(*summary, 0);           /* full: the word has no free block */
+    assert_int_equal(heap_check(&f->heap), 0);
+}
+
+/* Bits past the table's end stand for blocks that do not exist: they must read taken. */
+static void heap_check_detects_free_map_bit_past_table_end(void** state)
+{
+    struct fixture* f = *state;
+    f->bytes.free_map[0] |= (uint64_t)1 << TEST_BLOCKS;
+    assert_int_equal(heap_check(&f->heap), -EIO);
+    f->bytes.free_map[0] &= ~((uint64_t)1 << TEST_BLOCKS);
+    f->bytes.free_map[0] |= (uint64_t)1 << 63;
     assert_int_equal(heap_check(&f->heap), -EIO);
 }
 
@@ -815,6 +891,371 @@ static void heap_recovers_after_exhaustion(void** state)
     assert_ptr_equal(alloc_blocks(f, TEST_BLOCKS), block(f, 0));
 }
 
+/* ---- larger heaps: the index across words and tree levels ---- */
+
+/*
+ * A heap of any size over an address range that is never touched (the
+ * heap computes addresses only), with its table and index on the C heap.
+ */
+struct sized_heap
+{
+    struct heap heap;
+    struct heap_table table;
+    uintptr_t start;
+};
+
+#define SIZED_HEAP_START ((uintptr_t)0x10000000)
+
+static void sized_heap_create(struct sized_heap* h, size_t total)
+{
+    h->start = SIZED_HEAP_START;
+    h->table.total = total;
+    h->table.entries = malloc(total);
+    h->table.free_map = calloc(HEAP_INDEX_WORDS(total), sizeof(uint64_t));
+    h->table.free_tree = calloc(HEAP_INDEX_NODES(total), sizeof(struct heap_index_node));
+    assert_non_null(h->table.entries);
+    assert_non_null(h->table.free_map);
+    assert_non_null(h->table.free_tree);
+    assert_int_equal(heap_create(&h->heap, (void*)h->start, (void*)(h->start + total * BLOCK), &h->table), 0);
+}
+
+static void sized_heap_destroy(struct sized_heap* h)
+{
+    free(h->table.entries);
+    free(h->table.free_map);
+    free(h->table.free_tree);
+}
+
+static void* sized_block(const struct sized_heap* h, size_t index)
+{
+    return (void*)(h->start + index * BLOCK);
+}
+
+static size_t sized_index(const struct sized_heap* h, const void* ptr)
+{
+    return ((uintptr_t)ptr - h->start) / BLOCK;
+}
+
+/* Copies of everything a rejected call must leave alone. */
+struct sized_snapshot
+{
+    HEAP_BLOCK_TABLE_ENTRY* entries;
+    uint64_t* free_map;
+    struct heap_index_node* free_tree;
+    struct heap heap;
+};
+
+static struct sized_snapshot sized_snapshot_take(const struct sized_heap* h)
+{
+    size_t total = h->table.total;
+    struct sized_snapshot s = {
+        .entries = malloc(total),
+        .free_map = malloc(HEAP_INDEX_WORDS(total) * sizeof(uint64_t)),
+        .free_tree = malloc(HEAP_INDEX_NODES(total) * sizeof(struct heap_index_node)),
+        .heap = h->heap,
+    };
+    assert_non_null(s.entries);
+    assert_non_null(s.free_map);
+    assert_non_null(s.free_tree);
+    memcpy(s.entries, h->table.entries, total);
+    memcpy(s.free_map, h->table.free_map, HEAP_INDEX_WORDS(total) * sizeof(uint64_t));
+    memcpy(s.free_tree, h->table.free_tree, HEAP_INDEX_NODES(total) * sizeof(struct heap_index_node));
+    return s;
+}
+
+/* Node 0 is unused, so it is left out of the comparison. */
+static void sized_snapshot_assert_unchanged_and_free(const struct sized_heap* h, struct sized_snapshot* s)
+{
+    size_t total = h->table.total;
+    assert_memory_equal(h->table.entries, s->entries, total);
+    assert_memory_equal(h->table.free_map, s->free_map, HEAP_INDEX_WORDS(total) * sizeof(uint64_t));
+    assert_memory_equal(h->table.free_tree + 1, s->free_tree + 1,
+                        (HEAP_INDEX_NODES(total) - 1) * sizeof(struct heap_index_node));
+    assert_int_equal(h->heap.blocks_taken, s->heap.blocks_taken);
+    free(s->entries);
+    free(s->free_map);
+    free(s->free_tree);
+}
+
+static uint64_t next_random(uint64_t* state)
+{
+    /* xorshift64: a seeded, repeatable sequence. */
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
+}
+
+/* Request sizes in blocks: about 60% one block, 25% 2-4, 12% 5-32, 3% 33-256. */
+static size_t mixed_blocks(uint64_t* random)
+{
+    uint64_t r = next_random(random);
+    unsigned percent = (unsigned)(r % 100);
+    r /= 100;
+    if (percent < 60)
+        return 1;
+    if (percent < 85)
+        return 2 + r % 3;
+    if (percent < 97)
+        return 5 + r % 28;
+    return 33 + r % 224;
+}
+
+/* The plain leftmost-fit model: a list of live runs and one bool per block. */
+struct model
+{
+    bool* taken;
+    size_t total;
+    size_t* live_first;
+    size_t* live_blocks;
+    size_t live;
+};
+
+static bool model_leftmost_fit(const struct model* m, size_t blocks, size_t* first)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < m->total; i++) {
+        run = m->taken[i] ? 0 : run + 1;
+        if (run == blocks) {
+            *first = i + 1 - blocks;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void model_set(struct model* m, size_t first, size_t blocks, bool taken)
+{
+    for (size_t i = first; i < first + blocks; i++)
+        m->taken[i] = taken;
+}
+
+/*
+ * Seeded random malloc and free of mixed sizes, in phases that fill the
+ * heap and phases that drain it, each result compared with the model and
+ * heap_check clean after every step.
+ */
+static void run_differential(size_t total, size_t steps, uint64_t seed)
+{
+    struct sized_heap h;
+    struct model m = {.total = total};
+    uint64_t random = seed;
+
+    sized_heap_create(&h, total);
+    m.taken = calloc(total, sizeof(bool));
+    m.live_first = calloc(total, sizeof(size_t));
+    m.live_blocks = calloc(total, sizeof(size_t));
+    assert_non_null(m.taken);
+    assert_non_null(m.live_first);
+    assert_non_null(m.live_blocks);
+
+    for (size_t step = 0; step < steps; step++) {
+        bool filling = step / 500 % 2 == 0;
+        uint64_t r = next_random(&random);
+        bool do_malloc = m.live == 0 || r % 100 < (filling ? 70u : 30u);
+        if (do_malloc) {
+            size_t blocks = r % 1000 == 0 ? total + 1 + r % 3 : mixed_blocks(&random);
+            /* Any byte count that rounds up to 'blocks'. */
+            size_t size = (blocks - 1) * BLOCK + 1 + next_random(&random) % BLOCK;
+            size_t first = 0;
+            bool fits = model_leftmost_fit(&m, blocks, &first);
+            void* ptr = heap_malloc(&h.heap, size);
+            if (!fits) {
+                assert_null(ptr);
+            } else {
+                assert_ptr_equal(ptr, sized_block(&h, first));
+                model_set(&m, first, blocks, true);
+                m.live_first[m.live] = first;
+                m.live_blocks[m.live++] = blocks;
+            }
+        } else {
+            size_t victim = (size_t)(r >> 8) % m.live;
+            assert_int_equal(heap_free(&h.heap, sized_block(&h, m.live_first[victim])), 0);
+            model_set(&m, m.live_first[victim], m.live_blocks[victim], false);
+            m.live--;
+            m.live_first[victim] = m.live_first[m.live];
+            m.live_blocks[victim] = m.live_blocks[m.live];
+        }
+        assert_int_equal(heap_check(&h.heap), 0);
+    }
+
+    size_t in_use = 0;
+    for (size_t i = 0; i < m.live; i++) {
+        in_use += m.live_blocks[i];
+        assert_int_equal(heap_allocation_blocks(&h.heap, sized_block(&h, m.live_first[i])), m.live_blocks[i]);
+    }
+    assert_int_equal(heap_blocks_in_use(&h.heap), in_use);
+    free(m.taken);
+    free(m.live_first);
+    free(m.live_blocks);
+    sized_heap_destroy(&h);
+}
+
+/* Sizes below one word, of exactly one, not a multiple of 64, and the kernel heap's. */
+static void heap_malloc_matches_leftmost_fit_model_on_many_heap_sizes(void** state)
+{
+    (void)state;
+    run_differential(16, 8000, 0x5EED0001);
+    run_differential(64, 8000, 0x5EED0002);
+    run_differential(100, 8000, 0x5EED0003);
+    run_differential(200, 8000, 0x5EED0004);
+    run_differential(1000, 8000, 0x5EED0005);
+    run_differential(6400, 8000, 0x5EED0006);
+    run_differential(25600, 8000, 0x5EED0007);
+}
+
+/* A run that crosses a word boundary, then one that crosses the root's middle. */
+static void heap_malloc_finds_runs_that_cross_words_and_subtrees(void** state)
+{
+    (void)state;
+    struct sized_heap h;
+    sized_heap_create(&h, 256);   /* 4 words: the root's halves are blocks 0-127 and 128-255 */
+
+    assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 0), sized_block(&h, 60)), 0);
+    assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 70), sized_block(&h, 120)), 0);
+    assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 140), sized_block(&h, 256)), 0);
+    /* Free: 60-69 (across words 0 and 1) and 120-139 (across the root's middle). */
+    assert_ptr_equal(heap_malloc(&h.heap, 10 * BLOCK), sized_block(&h, 60));
+    assert_ptr_equal(heap_malloc(&h.heap, 11 * BLOCK), sized_block(&h, 120));
+    assert_ptr_equal(heap_malloc(&h.heap, 9 * BLOCK), sized_block(&h, 131));
+    assert_null(heap_malloc(&h.heap, 1));
+    assert_int_equal(heap_check(&h.heap), 0);
+
+    assert_int_equal(heap_free(&h.heap, sized_block(&h, 140)), 0);
+    assert_ptr_equal(heap_malloc(&h.heap, 116 * BLOCK), sized_block(&h, 140));
+    assert_int_equal(heap_check(&h.heap), 0);
+    sized_heap_destroy(&h);
+}
+
+/*
+ * Lone free blocks (both neighbours taken) serve one-block requests only;
+ * a two-block request passes them, but not a pair split across two words.
+ */
+static void heap_malloc_passes_lone_blocks_but_finds_pairs_across_words(void** state)
+{
+    (void)state;
+    struct sized_heap h;
+    sized_heap_create(&h, 200);
+    /* Every block its own allocation, but for 10, 20, 62 (lone), 127-128 and 190-191. */
+    for (size_t i = 0; i < 200; i++) {
+        bool stays_free = i == 10 || i == 20 || i == 62 || i == 127 || i == 128 || i == 190 || i == 191;
+        if (!stays_free)
+            assert_int_equal(heap_reserve(&h.heap, sized_block(&h, i), sized_block(&h, i + 1)), 0);
+    }
+    assert_int_equal(heap_check(&h.heap), 0);
+
+    /* 127-128 is a pair split between words 1 and 2, and between the root's halves. */
+    assert_ptr_equal(heap_malloc(&h.heap, 2 * BLOCK), sized_block(&h, 127));
+    assert_ptr_equal(heap_malloc(&h.heap, 2 * BLOCK), sized_block(&h, 190));
+    assert_null(heap_malloc(&h.heap, 2 * BLOCK));
+    assert_ptr_equal(heap_malloc(&h.heap, BLOCK), sized_block(&h, 10));
+
+    assert_int_equal(heap_free(&h.heap, sized_block(&h, 21)), 0);   /* 20-21: a pair again */
+    assert_ptr_equal(heap_malloc(&h.heap, 2 * BLOCK), sized_block(&h, 20));
+    assert_ptr_equal(heap_malloc(&h.heap, BLOCK), sized_block(&h, 62));
+    assert_null(heap_malloc(&h.heap, BLOCK));
+    assert_int_equal(heap_check(&h.heap), 0);
+    sized_heap_destroy(&h);
+}
+
+/* Freeing a run hundreds of words long leaves an index that finds the whole heap again. */
+static void heap_free_of_whole_heap_restores_index(void** state)
+{
+    (void)state;
+    struct sized_heap h;
+    sized_heap_create(&h, 25600);
+
+    assert_ptr_equal(heap_malloc(&h.heap, 3 * BLOCK), sized_block(&h, 0));
+    void* big = heap_malloc(&h.heap, (25600 - 3) * BLOCK);
+    assert_ptr_equal(big, sized_block(&h, 3));
+    assert_int_equal(heap_check(&h.heap), 0);
+    assert_int_equal(heap_free(&h.heap, sized_block(&h, 0)), 0);
+    assert_int_equal(heap_free(&h.heap, big), 0);
+    assert_int_equal(heap_check(&h.heap), 0);
+    assert_ptr_equal(heap_malloc(&h.heap, 25600 * BLOCK), sized_block(&h, 0));
+    sized_heap_destroy(&h);
+}
+
+/* Reserved ranges that start and end inside words are taken in the index too, and freed from it. */
+static void heap_reserve_keeps_index_right(void** state)
+{
+    (void)state;
+    struct sized_heap h;
+    sized_heap_create(&h, 300);   /* 5 words, 8 leaves: 3 of them padding */
+
+    char* start = (char*)sized_block(&h, 62) + 5;
+    assert_int_equal(heap_reserve(&h.heap, start, (char*)sized_block(&h, 130) + 1), 0);  /* 62-130 */
+    assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 290), sized_block(&h, 300)), 0);
+    assert_int_equal(heap_check(&h.heap), 0);
+    assert_int_equal(h.table.free_map[0], ~((uint64_t)3 << 62));
+    assert_int_equal(h.table.free_map[1], 0);
+    assert_int_equal(h.table.free_map[2], ~(uint64_t)7);
+
+    assert_ptr_equal(heap_malloc(&h.heap, 62 * BLOCK), sized_block(&h, 0));
+    assert_ptr_equal(heap_malloc(&h.heap, 159 * BLOCK), sized_block(&h, 131));
+    assert_null(heap_malloc(&h.heap, 1));
+
+    /* A rejected reservation over a taken block changes nothing. */
+    assert_int_equal(heap_free(&h.heap, sized_block(&h, 0)), 0);
+    struct sized_snapshot before = sized_snapshot_take(&h);
+    assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 10), sized_block(&h, 63)), -EINVARG);
+    sized_snapshot_assert_unchanged_and_free(&h, &before);
+
+    assert_int_equal(heap_free(&h.heap, sized_block(&h, 62)), 0);
+    assert_ptr_equal(heap_malloc(&h.heap, 131 * BLOCK), sized_block(&h, 0));
+    assert_int_equal(heap_check(&h.heap), 0);
+    sized_heap_destroy(&h);
+}
+
+/* Interior, unaligned, double and outside frees leave table and index byte for byte as they were. */
+static void heap_free_rejected_leaves_table_and_index_identical(void** state)
+{
+    (void)state;
+    struct sized_heap h;
+    sized_heap_create(&h, 1000);
+    void* a = heap_malloc(&h.heap, 100 * BLOCK);
+    void* b = heap_malloc(&h.heap, 3 * BLOCK);
+    heap_malloc(&h.heap, 200 * BLOCK);
+    assert_int_equal(heap_free(&h.heap, b), 0);
+
+    void* bad[] = {
+        sized_block(&h, sized_index(&h, a) + 64), (char*)a + 1, b, sized_block(&h, 999),
+        sized_block(&h, 1000), (void*)(h.start - BLOCK), sized_block(&h, 104),
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct sized_snapshot before = sized_snapshot_take(&h);
+        assert_int_equal(heap_free(&h.heap, bad[i]), -EINVARG);
+        sized_snapshot_assert_unchanged_and_free(&h, &before);
+    }
+    assert_int_equal(heap_check(&h.heap), 0);
+    sized_heap_destroy(&h);
+}
+
+/* Every field of every node, the padding leaves included, is checked against its children or word. */
+static void heap_check_detects_tree_node_that_disagrees(void** state)
+{
+    (void)state;
+    struct sized_heap h;
+    sized_heap_create(&h, 300);
+    heap_malloc(&h.heap, 70 * BLOCK);
+    void* hole = heap_malloc(&h.heap, 5 * BLOCK);
+    heap_malloc(&h.heap, 100 * BLOCK);
+    heap_free(&h.heap, hole);
+    assert_int_equal(heap_check(&h.heap), 0);
+
+    for (size_t node = 1; node < HEAP_INDEX_NODES(300); node++) {
+        uint32_t* fields[] = {&h.table.free_tree[node].longest, &h.table.free_tree[node].prefix,
+                              &h.table.free_tree[node].suffix};
+        for (size_t f = 0; f < 3; f++) {
+            (*fields[f])++;
+            assert_int_equal(heap_check(&h.heap), -EIO);
+            (*fields[f])--;
+        }
+    }
+    assert_int_equal(heap_check(&h.heap), 0);
+    sized_heap_destroy(&h);
+}
+
 #define HEAP_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -825,6 +1266,7 @@ int main(void)
         HEAP_TEST(heap_create_rejects_end_not_above_start),
         HEAP_TEST(heap_create_rejects_total_that_does_not_match_range),
         HEAP_TEST(heap_create_rejects_missing_table),
+        HEAP_TEST(heap_create_rejects_table_without_index),
         HEAP_TEST(heap_create_marks_every_block_free),
         HEAP_TEST(heap_malloc_of_zero_returns_null),
         HEAP_TEST(heap_malloc_rounds_size_up_to_whole_blocks),
@@ -868,7 +1310,9 @@ int main(void)
         HEAP_TEST(heap_check_detects_run_cut_by_free_block),
         HEAP_TEST(heap_check_detects_run_chained_past_table_end),
         HEAP_TEST(heap_check_detects_counter_mismatch),
-        HEAP_TEST(heap_check_detects_free_block_below_hint),
+        HEAP_TEST(heap_check_detects_free_map_bit_that_disagrees),
+        HEAP_TEST(heap_check_detects_free_map_bit_past_table_end),
+        HEAP_TEST(heap_check_detects_summary_bit_that_disagrees),
         HEAP_TEST(heap_usage_map_of_empty_heap_is_all_free),
         HEAP_TEST(heap_usage_map_of_full_heap_is_all_taken),
         HEAP_TEST(heap_usage_map_marks_partly_taken_share_with_plus),
@@ -877,6 +1321,13 @@ int main(void)
         HEAP_TEST(heap_usage_map_wider_than_heap_draws_one_character_per_block),
         HEAP_TEST(heap_usage_map_with_width_not_dividing_total_rounds_share_up),
         HEAP_TEST(heap_recovers_after_exhaustion),
+        HEAP_TEST(heap_malloc_matches_leftmost_fit_model_on_many_heap_sizes),
+        HEAP_TEST(heap_malloc_finds_runs_that_cross_words_and_subtrees),
+        HEAP_TEST(heap_malloc_passes_lone_blocks_but_finds_pairs_across_words),
+        HEAP_TEST(heap_free_of_whole_heap_restores_index),
+        HEAP_TEST(heap_reserve_keeps_index_right),
+        HEAP_TEST(heap_free_rejected_leaves_table_and_index_identical),
+        HEAP_TEST(heap_check_detects_tree_node_that_disagrees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

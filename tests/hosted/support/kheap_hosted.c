@@ -27,6 +27,8 @@
 static struct heap hosted_heap;
 static struct heap_table hosted_table;
 static HEAP_BLOCK_TABLE_ENTRY hosted_entries[KHEAP_HOSTED_BLOCKS];
+static uint64_t hosted_free_map[HEAP_INDEX_WORDS(KHEAP_HOSTED_BLOCKS)];
+static struct heap_index_node hosted_free_tree[HEAP_INDEX_NODES(KHEAP_HOSTED_BLOCKS)];
 static void* hosted_region;
 static size_t allocations_left;
 static size_t failed_allocations;
@@ -51,6 +53,8 @@ void kheap_init(void)
     map_region_once();
     hosted_table.entries = hosted_entries;
     hosted_table.total = KHEAP_HOSTED_BLOCKS;
+    hosted_table.free_map = hosted_free_map;
+    hosted_table.free_tree = hosted_free_tree;
     char* end = (char*)hosted_region + KHEAP_HOSTED_BYTES;
     if (heap_create(&hosted_heap, hosted_region, end, &hosted_table) < 0) {
         fprintf(stderr, "kheap_hosted: heap_create failed\n");
