@@ -21,12 +21,22 @@ RUNTIME_LIB := $(shell $(CC) --target=i686-linux-gnu -rtlib=compiler-rt -print-l
 
 KERNEL_C := $(shell find src -name '*.c') $(wildcard tests/kernel/*.c) $(wildcard bench/kernel/*.c)
 KERNEL_ASM := src/boot/boot.asm $(filter-out src/boot/boot.asm,$(shell find src -name '*.asm'))
-KERNEL_OBJ := $(KERNEL_C:%.c=build/kernel/%.o) $(KERNEL_ASM:%.asm=build/kernel/%.asm.o)
+# make DEBUG=1: a second kernel, build/vana-debug.elf, whose heap scrubs
+# freed blocks, catches writes after free and checks itself on every call
+# (src/memory/heap/kheap.c). make test boots it once.
+ifeq ($(DEBUG),1)
+KERNEL_BUILD := build/kernel-debug
+KERNEL := build/vana-debug.elf
+KERNEL_CFLAGS += -DVANA_DEBUG_HEAP
+else
+KERNEL_BUILD := build/kernel
 KERNEL := build/vana.elf
+endif
+KERNEL_OBJ := $(KERNEL_C:%.c=$(KERNEL_BUILD)/%.o) $(KERNEL_ASM:%.asm=$(KERNEL_BUILD)/%.asm.o)
 
 QEMU_FLAGS := -m 128 -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-.PHONY: all kernel user run debug test deps clean help
+.PHONY: all kernel user run debug test prove deps clean help
 # Keep the object files of pattern chains: they are what makes rebuilds incremental.
 .SECONDARY:
 all: kernel user
@@ -35,6 +45,7 @@ help:
 	@echo "make run     boot Vana with the demonstration programs (quit QEMU with Ctrl-A X)"
 	@echo "make test    run every test: hosted, fuzz (short), in-kernel, user programs"
 	@echo "make debug   boot halted, with gdb attached to QEMU's gdb stub"
+	@echo "make prove   prove the annotated C with Frama-C WP (docs/proofs.md)"
 	@echo "make fuzz    run the fuzzers for FUZZ_SECONDS (default 60)"
 	@echo "make soak    churn and fuzzing boots for MINUTES (default 10), with a report"
 	@echo "make bench   benchmarks: instruction counts against the seed and glibc"
@@ -48,12 +59,12 @@ $(KERNEL): $(KERNEL_OBJ) src/boot/linker.ld
 	@echo "  LD      $@"
 	@$(LD) -m elf_i386 -nostdlib -T src/boot/linker.ld -o $@ $(KERNEL_OBJ) $(RUNTIME_LIB)
 
-build/kernel/%.o: %.c
+$(KERNEL_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(KERNEL_CFLAGS) -c $< -o $@
 
-build/kernel/%.asm.o: %.asm
+$(KERNEL_BUILD)/%.asm.o: %.asm
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
 	@$(NASM) -f elf32 -g -F dwarf $< -o $@
@@ -65,17 +76,22 @@ DEMO_MODULES := $(DEMO_PROGRAMS:%=build/user/%)
 
 run: deps all
 	@echo "Booting Vana; quit with Ctrl-A X."
-	cd build/user && $(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel ../vana.elf -append "$(RUN_CMDLINE)" \
+	cd build/user && $(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel ../$(notdir $(KERNEL)) -append "$(RUN_CMDLINE)" \
 		-initrd "$(DEMO_INITRD)"
 
 debug: deps all
 	@echo "QEMU waits for gdb on :1234 (serial output: build/debug-serial.log)."
 	(cd build/user && exec $(QEMU) $(QEMU_FLAGS) -serial file:../debug-serial.log -s -S \
-		-kernel ../vana.elf -initrd "$(DEMO_INITRD)") & \
+		-kernel ../$(notdir $(KERNEL)) -initrd "$(DEMO_INITRD)") & \
 	gdb -q -x scripts/vana.gdb; kill $$! 2>/dev/null || true
 
 test: deps all
+	@$(MAKE) -s DEBUG=1 kernel
 	@tests/run.sh
+
+# Machine-checked proofs of the annotated C (docs/proofs.md); no kernel build needed.
+prove: deps
+	@scripts/prove.sh
 
 # Churn and system-call fuzzing boots until MINUTES are up; not part of `make test`.
 .PHONY: soak

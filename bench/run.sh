@@ -7,7 +7,8 @@
 #   guest  QEMU boots (TCG): rdtsc cycles, best of several rounds
 #          kbench         (kernel command line) kmalloc/process_malloc at 1,000 to 24,000
 #                         live blocks; a process's creation against the seed's 4 GiB directory
-#          syscallbench   a system-call round trip; cycles from reset to the first user instruction
+#          syscallbench   a system-call round trip; spawn + wait of a minimal child;
+#                         cycles from reset to the first user instruction
 #          mallocbench    user malloc/free pairs against one system call per malloc; space
 #
 # docs/performance.md records a run of this script and the machine it ran on.
@@ -51,11 +52,11 @@ echo "== host: memory routines (wall clock, best of several runs, baselines inte
 guest() {
     (cd build/user && timeout 300 qemu-system-i386 -m 128 -display none -serial stdio -no-reboot -monitor none \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel ../vana.elf -append "$2" -initrd "$3" \
-        </dev/null || true) | tr -d '\r' | grep -E "^($1|kbench|syscallbench|mallocbench):"
+        </dev/null || true) | tr -d '\r' | grep -E "^($1|kbench|syscallbench|mallocbench):|kernel_main began"
 }
 
 echo
 echo "== guest: QEMU $(qemu-system-i386 --version | head -n 1 | sed 's/.*version //'), TCG; rdtsc cycles, best of 7 rounds"
 guest kbench "poweroff kbench" "hello.elf"
-guest syscallbench poweroff "syscallbench.elf"
+guest syscallbench "poweroff init=syscallbench.elf" "syscallbench.elf,child.elf"
 guest mallocbench poweroff "mallocbench.elf"

@@ -24,17 +24,12 @@
 
 #include <stdarg.h>
 
+/* The time stamp counter when kernel_main began: cycles since the machine's reset. */
 static uint64_t boot_cycles;
 
 /* Defined in tests/kernel and bench/kernel, which every kernel image links. */
 int ktest_run_all(void);
 int kernel_bench_run(void);
-
-/* kernel_boot_cycles - the time stamp counter when kernel_main began: cycles since the machine's reset. */
-uint64_t kernel_boot_cycles(void)
-{
-    return boot_cycles;
-}
 
 static void kernel_print_memory_map(void)
 {
@@ -154,6 +149,8 @@ void kernel_main(unsigned int magic, unsigned int multiboot_info_address)
         cpu_halt_forever();
     }
     kprintf("vana: command line \"%s\"\n", boot_info_get()->cmdline);
+    kprintf("vana: kernel_main began %u million cycles after the machine's reset\n",
+            (unsigned)(boot_cycles / 1000000));
     kernel_poweroff_leaves_qemu(boot_option("poweroff") || boot_option("ktest"));
     gdt_init();
     idt_init();
@@ -171,7 +168,8 @@ void kernel_main(unsigned int magic, unsigned int multiboot_info_address)
         kprintf("vana: halted; give the machine more memory (QEMU: -m 128)\n");
         kernel_poweroff(false);
     }
-    kheap_init();
+    kheap_init((HEAP_BLOCK_TABLE_ENTRY*)VANA_HEAP_TABLE_ADDRESS, (void*)VANA_HEAP_ADDRESS,
+               (void*)(uintptr_t)heap_end);
     kprintf("vana: kernel heap 0x%08x-0x%08x (%u blocks of %u bytes), table at 0x%08x-0x%08x\n",
             VANA_HEAP_ADDRESS, VANA_HEAP_ADDRESS + VANA_HEAP_SIZE_BYTES, VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE,
             VANA_HEAP_BLOCK_SIZE, VANA_HEAP_TABLE_ADDRESS,

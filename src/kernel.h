@@ -5,6 +5,5 @@
 #include <stdint.h>
 
 void kernel_main(unsigned int magic, unsigned int multiboot_info_address);
-uint64_t kernel_boot_cycles(void);
 
 #endif

@@ -22,12 +22,13 @@ check() { # check NAME COMMAND...: pass if the command succeeds
 # programs' output) goes to $log = $LOG_DIR/NAME.log, the kernel log (COM2:
 # the kernel's lines alone, which no program can forge) to
 # $klog = $LOG_DIR/NAME.kernel.log, and QEMU's exit status to $status.
+# KERNEL_IMAGE names another kernel in build/ (vana-debug.elf).
 boot() {
     local name=$1 memory=$2 cmdline=$3 initrd=$4
     log="$LOG_DIR/$name.log"
     klog="$LOG_DIR/$name.kernel.log"
     local args=(-m "$memory" -display none -serial stdio -serial "file:$PWD/$klog" -no-reboot -monitor none
-        -device "isa-debug-exit,iobase=0xf4,iosize=0x04" -kernel ../vana.elf -append "$cmdline")
+        -device "isa-debug-exit,iobase=0xf4,iosize=0x04" -kernel "../${KERNEL_IMAGE:-vana.elf}" -append "$cmdline")
     [ -n "$initrd" ] && args+=(-initrd "$initrd")
     set +e
     (cd build/user && timeout "$QEMU_TIMEOUT" qemu-system-i386 "${args[@]}" </dev/null) >"$log" 2>&1

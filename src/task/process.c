@@ -176,7 +176,7 @@ size_t process_held_blocks(struct process* process)
 static bool process_may_allocate(struct process* process, size_t size)
 {
     const size_t limit = VANA_PROCESS_MEMORY_LIMIT / VANA_HEAP_BLOCK_SIZE;
-    size_t blocks = size / VANA_HEAP_BLOCK_SIZE + (size % VANA_HEAP_BLOCK_SIZE != 0);
+    size_t blocks = heap_size_to_blocks(size);
     if (blocks == 0 || blocks > limit)
         return false;
     size_t needed = blocks + blocks / PAGING_TOTAL_ENTRIES_PER_TABLE + 2;
@@ -297,21 +297,11 @@ int process_check_user(struct process* process, const void* ptr, size_t size, bo
 /*
  * process_copy_string_from_user - copy the string at user into
  * buffer[0, size), checking each page for user read access before reading
- * from it.
+ * from it (paging_copy_string_from_user, proved in docs/proofs.md).
  * Return: its length, -EFAULT when it runs into memory the process may not
  * read, or -E2BIG when it has no terminator within size bytes.
  */
 int process_copy_string_from_user(struct process* process, const void* user, char* buffer, size_t size)
 {
-    const char* s = user;
-    for (size_t i = 0; i < size; i++) {
-        if (i == 0 || (uintptr_t)(s + i) % PAGING_PAGE_SIZE == 0) {
-            if (process_check_user(process, s + i, 1, false) < 0)
-                return -EFAULT;
-        }
-        buffer[i] = s[i];
-        if (buffer[i] == '\0')
-            return (int)i;
-    }
-    return -E2BIG;
+    return paging_copy_string_from_user(process->directory.directory_entry, user, buffer, size);
 }

@@ -1,5 +1,6 @@
 /* The KTAP runner for the in-kernel tests (KTAP version 1, as KUnit prints it). */
 #include "ktest.h"
+#include "memory/heap/kheap.h"
 #include "boot/bootinfo.h"
 #include "console/console.h"
 
@@ -39,7 +40,8 @@ static bool ktest_run_suite(const struct ktest_suite* suite, size_t number)
  * mode instead, so tests/kernel/run.sh can see what a kernel fault prints;
  * with "ktest-stack-overflow" or "ktest-double-fault", overflow a task's
  * kernel stack or cause another double fault instead (task_ktest.c), to
- * see the double-fault task report it.
+ * see the double-fault task report it; with "ktest-write-after-free",
+ * write to a freed block, which the debug heap (make DEBUG=1) reports.
  */
 int ktest_run_all(void)
 {
@@ -54,6 +56,15 @@ int ktest_run_all(void)
     if (boot_option("ktest-double-fault")) {
         ktest_double_fault();
         return 1;
+    }
+    if (boot_option("ktest-write-after-free")) {
+        /* Leftmost fit hands the same block out again; the debug heap must see the write. */
+        char* block = kmalloc(1);
+        kfree(block);
+        kprintf("ktest: writing to %p after freeing it\n", (void*)block);
+        block[100] = 1;
+        kfree(kmalloc(1));
+        return 1;  /* reached only if the write went unnoticed */
     }
 
     size_t count = sizeof(suites) / sizeof(suites[0]);

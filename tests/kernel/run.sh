@@ -57,4 +57,19 @@ check "boot log: memory map, heap range and table, paging on" bash -c \
     "grep -q 'vana: memory map' '$log' && grep -q 'table at 0x00007e00-0x0000e200' '$log' && grep -q 'vana: paging on' '$log'"
 check "boot log: the kmalloc/kfree demonstration" has_line "(leftmost fit reuses the hole)"
 
+# --- the debug kernel (make DEBUG=1): scrubbed frees, checked on every call ---
+if [ -f build/vana-debug.elf ]; then
+    KERNEL_IMAGE=vana-debug.elf boot debug-churn 128 "poweroff init=family.elf" "family.elf churn 2 40,child.elf"
+    check "debug heap: a churn runs with heap_check after every kmalloc and kfree" \
+        grep -qE '^family: churn of 80 children: [0-9]+ exited, [0-9]+ killed, heap back after every wave$' "$log"
+    check "debug heap: no panic" bash -c "! grep -q panic '$klog'"
+    check "debug heap: kernel heap back where it started" heap_lines_equal
+    KERNEL_IMAGE=vana-debug.elf boot debug-write-after-free 128 "ktest ktest-write-after-free" ""
+    check "debug heap: a write after free is reported with its address" \
+        grep -qE '^vana: panic: kmalloc: 0x[0-9a-f]+ was written after it was freed \(byte at 0x[0-9a-f]+ is 0x01\)$' "$klog"
+    check "debug heap: and stops the machine (exit status 3)" test "$status" -eq 3
+else
+    fail "debug heap: build/vana-debug.elf was not built (make DEBUG=1 kernel)"
+fi
+
 finish kernel

@@ -43,11 +43,6 @@ static void* heap_block_to_address(const struct heap* heap, size_t index)
     return (char*)heap->saddr + index * VANA_HEAP_BLOCK_SIZE;
 }
 
-/* Whole blocks needed for size bytes; computed without rounding size up, which could overflow. */
-static size_t heap_size_to_blocks(size_t size)
-{
-    return size / VANA_HEAP_BLOCK_SIZE + (size % VANA_HEAP_BLOCK_SIZE != 0);
-}
 
 /* Write [start, start + blocks) into the table as one allocation, and into the index. */
 static void heap_mark_blocks_taken(struct heap* heap, size_t start, size_t blocks)

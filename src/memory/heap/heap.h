@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+
 /*
  * A block-table heap: memory is handed out in whole VANA_HEAP_BLOCK_SIZE
  * blocks, and one table byte describes each block. The low nibble is the
@@ -78,6 +80,16 @@ struct heap
     void* saddr;              /* address of block 0 */
     size_t blocks_taken;      /* for heap_blocks_in_use and the statistics */
 };
+
+/*
+ * heap_size_to_blocks - whole blocks needed for size bytes: the one place
+ * a size is rounded up to blocks. Computed without rounding size up first,
+ * which could overflow.
+ */
+static inline size_t heap_size_to_blocks(size_t size)
+{
+    return size / VANA_HEAP_BLOCK_SIZE + (size % VANA_HEAP_BLOCK_SIZE != 0);
+}
 
 int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* table);
 void* heap_malloc(struct heap* heap, size_t size);

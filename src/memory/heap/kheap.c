@@ -1,18 +1,25 @@
 /*
- * The kernel heap: the seed's 100 MiB of 4 KiB blocks at 16 MiB, described
- * by a table at 0x7E00 (src/config.h). Everything the kernel allocates
- * dynamically, and everything processes allocate, comes from here.
+ * The kernel heap: the block-table heap (heap.c) over the range kernel_main
+ * hands it, the seed's 100 MiB of 4 KiB blocks at 16 MiB with a table at
+ * 0x7E00 (src/config.h). Everything the kernel allocates dynamically, and
+ * everything processes allocate, comes from here.
+ *
  * The table's free index is static, in the kernel image's .bss: it cannot
  * come from the heap it indexes.
+ *
+ * Built with VANA_DEBUG_HEAP (make DEBUG=1), the heap also checks itself,
+ * as Linux's page poisoning and xv6's kfree do: every freed block is
+ * scrubbed with KHEAP_POISON, a block handed out again must still hold the
+ * pattern (or some kernel code wrote to it after freeing it), and
+ * heap_check runs after every kmalloc and kfree.
  */
 #include "kheap.h"
-#include "boot/bootinfo.h"
 #include "config.h"
-#include "console/console.h"
-#include "panic.h"
 #include "memory/memory.h"
+#include "panic.h"
 
 #define KERNEL_HEAP_BLOCKS (VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE)
+#define KHEAP_POISON 0x6B
 
 static struct heap kernel_heap;
 static struct heap_table kernel_heap_table;
@@ -20,36 +27,66 @@ static uint64_t kernel_heap_free_map[HEAP_INDEX_WORDS(KERNEL_HEAP_BLOCKS)];
 static struct heap_index_node kernel_heap_free_tree[HEAP_INDEX_NODES(KERNEL_HEAP_BLOCKS)];
 
 /*
- * kheap_init - create the kernel heap. The heap must lie in RAM the
- * memory map calls usable; when it does not, say what is needed and what
- * was found, and halt: nothing can run without the heap. The boot data in
- * the table's range must have been copied out before (bootinfo.c).
+ * kheap_init - make [start, end) the kernel heap, described by the table at
+ * table (one byte per block). start and end must be block-aligned, and the
+ * heap at most VANA_HEAP_SIZE_BYTES: the index's storage is sized for that.
+ * Context: at boot, once the memory map showed the range is usable RAM and
+ * the boot data in the table's range was copied out (bootinfo.c).
  */
-void kheap_init(void)
+void kheap_init(HEAP_BLOCK_TABLE_ENTRY* table, void* start, void* end)
 {
-    uint64_t start = VANA_HEAP_ADDRESS, end = start + VANA_HEAP_SIZE_BYTES;
-
-    if (!boot_memory_is_usable(start, end)) {
-        kprintf("vana: not enough memory: the kernel heap needs usable RAM from 0x%08x to 0x%08x "
-                "(%u MiB of RAM), but this machine has %u MiB usable, ending at %u MiB\n",
-                (unsigned)start, (unsigned)end, (unsigned)(end >> 20),
-                (unsigned)(boot_memory_usable_bytes() >> 20), (unsigned)(boot_memory_usable_end() >> 20));
-        kprintf("vana: halted; give the machine more memory (QEMU: -m 128)\n");
-        kernel_poweroff(false);
-    }
-
-    kernel_heap_table.entries = (HEAP_BLOCK_TABLE_ENTRY*)(VANA_HEAP_TABLE_ADDRESS);
-    kernel_heap_table.total = KERNEL_HEAP_BLOCKS;
+    VERIFY((uintptr_t)end > (uintptr_t)start &&
+           ((uintptr_t)end - (uintptr_t)start) / VANA_HEAP_BLOCK_SIZE <= KERNEL_HEAP_BLOCKS);
+    kernel_heap_table.entries = table;
+    kernel_heap_table.total = ((uintptr_t)end - (uintptr_t)start) / VANA_HEAP_BLOCK_SIZE;
     kernel_heap_table.free_map = kernel_heap_free_map;
     kernel_heap_table.free_tree = kernel_heap_free_tree;
-    if (heap_create(&kernel_heap, (void*)VANA_HEAP_ADDRESS, (void*)(uintptr_t)end, &kernel_heap_table) < 0)
-        panic("kheap_init: heap_create refused the configured heap");
+    VERIFY(heap_create(&kernel_heap, start, end, &kernel_heap_table) == 0);
 }
+
+#ifdef VANA_DEBUG_HEAP
+/*
+ * Blocks freed at least once since boot: only those are known to hold the
+ * poison. The others may hold anything, such as boot data that was read
+ * in place before the heap handed the block out.
+ */
+static uint32_t ever_freed[(KERNEL_HEAP_BLOCKS + 31) / 32];
+
+static void kheap_debug_after_malloc(const char* ptr)
+{
+    VERIFY(heap_check(&kernel_heap) == 0);
+    size_t first = (uintptr_t)(ptr - (const char*)kernel_heap.saddr) / VANA_HEAP_BLOCK_SIZE;
+    size_t blocks = heap_allocation_blocks(&kernel_heap, ptr);
+    for (size_t block = first; block < first + blocks; block++) {
+        if (!(ever_freed[block / 32] & (1u << (block % 32))))
+            continue;
+        const unsigned char* bytes = (const unsigned char*)kernel_heap.saddr + block * VANA_HEAP_BLOCK_SIZE;
+        for (size_t i = 0; i < VANA_HEAP_BLOCK_SIZE; i++) {
+            if (bytes[i] != KHEAP_POISON)
+                panic("kmalloc: %p was written after it was freed (byte at %p is 0x%02x)", (void*)ptr,
+                      (void*)&bytes[i], bytes[i]);
+        }
+    }
+}
+
+static void kheap_debug_before_free(char* ptr, size_t blocks)
+{
+    size_t first = (uintptr_t)(ptr - (char*)kernel_heap.saddr) / VANA_HEAP_BLOCK_SIZE;
+    for (size_t block = first; block < first + blocks; block++)
+        ever_freed[block / 32] |= 1u << (block % 32);
+    memset(ptr, KHEAP_POISON, blocks * VANA_HEAP_BLOCK_SIZE);
+}
+#endif
 
 /* kmalloc - size bytes (whole blocks) from the kernel heap, uninitialised; NULL when full or size is 0. */
 void* kmalloc(size_t size)
 {
-    return heap_malloc(&kernel_heap, size);
+    void* ptr = heap_malloc(&kernel_heap, size);
+#ifdef VANA_DEBUG_HEAP
+    if (ptr)
+        kheap_debug_after_malloc(ptr);
+#endif
+    return ptr;
 }
 
 /* kzalloc - as kmalloc, with every byte of the blocks returned set to zero. */
@@ -58,7 +95,7 @@ void* kzalloc(size_t size)
     void* ptr = kmalloc(size);
     /* The allocation succeeded, so size is below the heap's size and rounding it up cannot wrap. */
     if (ptr)
-        memset(ptr, 0, (size + VANA_HEAP_BLOCK_SIZE - 1) / VANA_HEAP_BLOCK_SIZE * VANA_HEAP_BLOCK_SIZE);
+        memset(ptr, 0, heap_size_to_blocks(size) * VANA_HEAP_BLOCK_SIZE);
     return ptr;
 }
 
@@ -68,10 +105,19 @@ void* kzalloc(size_t size)
  */
 void kfree(void* ptr)
 {
+#ifdef VANA_DEBUG_HEAP
+    size_t blocks = heap_allocation_blocks(&kernel_heap, ptr);
+    if (blocks)
+        kheap_debug_before_free(ptr, blocks);
+#endif
     if (heap_free(&kernel_heap, ptr) < 0)
         panic("kfree: %p is not the start of a kernel heap allocation", ptr);
+#ifdef VANA_DEBUG_HEAP
+    VERIFY(heap_check(&kernel_heap) == 0);
+#endif
 }
 
+/* kheap_get - the kernel heap itself, for its statistics and views. */
 struct heap* kheap_get(void)
 {
     return &kernel_heap;

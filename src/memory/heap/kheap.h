@@ -5,7 +5,7 @@
 
 #include "heap.h"
 
-void kheap_init(void);
+void kheap_init(HEAP_BLOCK_TABLE_ENTRY* table, void* start, void* end);
 void* kmalloc(size_t size);
 void* kzalloc(size_t size);
 void kfree(void* ptr);

@@ -44,7 +44,7 @@ struct fixture
 static int setup(void** state)
 {
     static struct fixture f;
-    kheap_init();
+    kheap_hosted_init();
     paging_switch(&nothing_loaded);
     paging_asm_record_reset();
     f.blocks_before = kheap_hosted_blocks_in_use();

@@ -1,16 +1,19 @@
 /*
- * kmalloc, kzalloc and kfree for the hosted tests, built on heap.c exactly
- * as the kernel's kheap.c is, so paging tests also exercise the heap.
+ * The kernel heap for the hosted tests: the real src/memory/heap/kheap.c,
+ * compiled with its kmalloc and kzalloc renamed kheap_real_*, under thin
+ * wrappers that can make allocations fail on purpose, so tests reach every
+ * out-of-memory path of paging.c.
  *
  * The region is mapped once at a fixed address below 4 GiB (paging.c keeps
  * table addresses in 32-bit entries); under ASan that range is ordinary
- * application memory. kfree of a pointer the heap rejects fails the
- * running test, where the kernel would panic.
+ * application memory. A kernel panic (kfree of a pointer the heap rejects,
+ * a broken VERIFY) fails the running test.
  */
 #define _GNU_SOURCE
 #include "kheap_hosted.h"
 #include "config.h"
 #include "memory/heap/kheap.h"
+#include "panic.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,11 +27,10 @@
 
 #define KHEAP_HOSTED_BYTES ((size_t)KHEAP_HOSTED_BLOCKS * VANA_HEAP_BLOCK_SIZE)
 
-static struct heap hosted_heap;
-static struct heap_table hosted_table;
+void* kheap_real_kmalloc(size_t size);
+void* kheap_real_kzalloc(size_t size);
+
 static HEAP_BLOCK_TABLE_ENTRY hosted_entries[KHEAP_HOSTED_BLOCKS];
-static uint64_t hosted_free_map[HEAP_INDEX_WORDS(KHEAP_HOSTED_BLOCKS)];
-static struct heap_index_node hosted_free_tree[HEAP_INDEX_NODES(KHEAP_HOSTED_BLOCKS)];
 static void* hosted_region;
 static size_t allocations_left;
 static size_t failed_allocations;
@@ -48,58 +50,58 @@ static void map_region_once(void)
     hosted_region = got;
 }
 
-void kheap_init(void)
+void kheap_hosted_init(void)
 {
     map_region_once();
-    hosted_table.entries = hosted_entries;
-    hosted_table.total = KHEAP_HOSTED_BLOCKS;
-    hosted_table.free_map = hosted_free_map;
-    hosted_table.free_tree = hosted_free_tree;
-    char* end = (char*)hosted_region + KHEAP_HOSTED_BYTES;
-    if (heap_create(&hosted_heap, hosted_region, end, &hosted_table) < 0) {
-        fprintf(stderr, "kheap_hosted: heap_create failed\n");
-        abort();
-    }
+    kheap_init(hosted_entries, hosted_region, (char*)hosted_region + KHEAP_HOSTED_BYTES);
     allocations_left = SIZE_MAX;
     failed_allocations = 0;
 }
 
-struct heap* kheap_get(void)
+/* May the next allocation succeed? Counts the ones made to fail. */
+static int kheap_hosted_allow(void)
 {
-    return &hosted_heap;
+    if (allocations_left == 0) {
+        failed_allocations++;
+        return 0;
+    }
+    if (allocations_left != SIZE_MAX)
+        allocations_left--;
+    return 1;
 }
 
 void* kmalloc(size_t size)
 {
-    if (allocations_left == 0) {
-        failed_allocations++;
+    if (!kheap_hosted_allow())
         return NULL;
-    }
-    if (allocations_left != SIZE_MAX)
-        allocations_left--;
-    void* ptr = heap_malloc(&hosted_heap, size);
-    if (!ptr)
-        failed_allocations++;
+    void* ptr = kheap_real_kmalloc(size);
+    failed_allocations += ptr == NULL;
     return ptr;
 }
 
 void* kzalloc(size_t size)
 {
-    void* ptr = kmalloc(size);
-    if (ptr)
-        memset(ptr, 0, size);
+    if (!kheap_hosted_allow())
+        return NULL;
+    void* ptr = kheap_real_kzalloc(size);
+    failed_allocations += ptr == NULL;
     return ptr;
 }
 
-void kfree(void* ptr)
+void panic(const char* fmt, ...)
 {
-    if (heap_free(&hosted_heap, ptr) < 0)
-        fail_msg("kfree: %p is not the start of a live allocation", ptr);
+    char message[256];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(message, sizeof(message), fmt, args);
+    va_end(args);
+    fail_msg("kernel panic: %s", message);
+    abort();
 }
 
 size_t kheap_hosted_blocks_in_use(void)
 {
-    return heap_blocks_in_use(&hosted_heap);
+    return heap_blocks_in_use(kheap_get());
 }
 
 void kheap_hosted_fail_after(size_t n)
