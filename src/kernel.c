@@ -21,6 +21,7 @@
 #include "memory/paging/paging.h"
 #include "task/process.h"
 #include "task/program.h"
+#include "task/kernel_stack.h"
 
 #include <stdarg.h>
 
@@ -56,12 +57,13 @@ static void kernel_fpu_off(void)
 
 static void kernel_paging_init(void)
 {
-    if (paging_create_kernel_directory() < 0)
+    if (paging_create_kernel_directory() < 0 || kernel_stack_init() < 0)
         panic("paging: no memory for the kernel directory");
     struct paging_4gb_chunk* kernel = paging_kernel_directory();
     paging_switch(kernel);
     enable_paging();
-    kprintf("vana: paging on: kernel directory at %p identity-maps 4 GiB (%u page tables), page 0 not present\n",
+    kprintf("vana: paging on: kernel directory at %p identity-maps 4 GiB in 4 MiB pages (%u page tables), "
+            "page 0 not present\n",
             (void*)paging_4gb_chunk_get_directory(kernel), (unsigned)paging_owned_tables(kernel));
 }
 

@@ -88,8 +88,8 @@ bool kernel_stack_guard_contains(const void* blocks, uintptr_t address)
 
 /*
  * Point each page of the slot of blocks at entry(page) in the kernel's
- * directory. The kernel's directory owns every table, so paging_set
- * allocates nothing and cannot fail; it flushes the page's TLB entry when
+ * directory. The kernel's directory owns every table of the region
+ * (kernel_stack_init), so paging_set allocates nothing and cannot fail; it flushes the page's TLB entry when
  * the loaded directory (the kernel's or any process's: they share this
  * table) translates through the changed table.
  */
@@ -118,15 +118,32 @@ static void slot_set(const void* blocks, bool mapped)
  */
 void* kernel_stack_create(void)
 {
+    VERIFY(double_fault_task_armed);
     void* blocks = kzalloc(VANA_TASK_KERNEL_STACK_SIZE);
     if (!blocks)
         return NULL;
     slot_set(blocks, true);
-    if (!double_fault_task_armed) {
-        idt_use_double_fault_task((uint32_t)(uintptr_t)paging_4gb_chunk_get_directory(paging_kernel_directory()));
-        double_fault_task_armed = true;
-    }
     return blocks;
+}
+
+/*
+ * kernel_stack_init - give the kernel's directory its own page tables for
+ * the whole stack region (its identity map is otherwise made of 4 MiB
+ * pages), before any process directory copies the kernel's directory
+ * entries: so every later slot change is one table write that every
+ * directory sees. Then point the double-fault task at the kernel's
+ * directory. Return: 0, or -ENOMEM.
+ * Context: at boot, right after paging_create_kernel_directory.
+ */
+int kernel_stack_init(void)
+{
+    int res = paging_give_tables(paging_kernel_directory(), (void*)(uintptr_t)KERNEL_STACK_REGION_START,
+                                 (void*)(uintptr_t)KERNEL_STACK_REGION_END);
+    if (res < 0)
+        return res;
+    idt_use_double_fault_task((uint32_t)(uintptr_t)paging_4gb_chunk_get_directory(paging_kernel_directory()));
+    double_fault_task_armed = true;
+    return 0;
 }
 
 /*

@@ -22,6 +22,7 @@
 #define KERNEL_STACK_SLOT_COUNT (VANA_HEAP_SIZE_BYTES / VANA_HEAP_BLOCK_SIZE)
 #define KERNEL_STACK_REGION_END (KERNEL_STACK_REGION_START + KERNEL_STACK_SLOT_COUNT * KERNEL_STACK_SLOT_SIZE)
 
+int kernel_stack_init(void);
 void* kernel_stack_create(void);
 void kernel_stack_destroy(void* blocks);
 char* kernel_stack_guard(const void* blocks);

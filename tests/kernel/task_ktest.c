@@ -162,13 +162,18 @@ static void task_release_gives_the_slot_back_its_identity_entries(void)
     KTEST_EXPECT(range_maps_identity(kernel_directory(), guard, guard + KERNEL_STACK_SLOT_SIZE));
 }
 
-/* FNV-1a over every table entry of the kernel's directory, less the bits the CPU sets. */
+/*
+ * FNV-1a over every entry of the kernel's directory and of the tables
+ * under it (a 4 MiB page has none), less the bits the CPU sets.
+ */
 static uint32_t kernel_map_hash(void)
 {
     uint32_t* directory = kernel_directory();
     uint32_t hash = 2166136261u;
     for (uint32_t i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++) {
         hash = (hash ^ (directory[i] & ~(uint32_t)CPU_SET_BITS)) * 16777619u;
+        if (directory[i] & PAGING_IS_4MB_PAGE)
+            continue;
         const uint32_t* table = (const uint32_t*)(uintptr_t)(directory[i] & PAGING_ADDRESS_MASK);
         for (uint32_t j = 0; j < PAGING_TOTAL_ENTRIES_PER_TABLE; j++)
             hash = (hash ^ (table[j] & ~(uint32_t)CPU_SET_BITS)) * 16777619u;

@@ -34,6 +34,7 @@
  */
 #define PAGING_TABLE_SPAN ((uint64_t)PAGING_TOTAL_ENTRIES_PER_TABLE * PAGING_PAGE_SIZE)
 #define PAGING_ADDRESS_LIMIT 0x100000000ull
+#define PAGING_LARGE_PAGE_MASK 0xFFC00000u  /* the frame bits of a PS directory entry */
 
 static struct paging_4gb_chunk* current_directory;
 
@@ -237,6 +238,15 @@ static uint32_t paging_table_index(uintptr_t virt)
 }
 
 /* Does a directory or table entry let ring 3 read (write: and write) its pages? */
+/*
+ * The table entry that page index of the 4 MiB page a PS directory entry
+ * maps would have: the same rights, the page's own frame.
+ */
+static uint32_t paging_large_page_entry(uint32_t directory_entry, uint32_t index)
+{
+    return ((directory_entry & PAGING_LARGE_PAGE_MASK) + index * PAGING_PAGE_SIZE) | (directory_entry & PAGING_FLAGS_MASK);
+}
+
 /*@ assigns \nothing;
     ensures \result <==> paging_grants(entry, write);
 */
@@ -255,7 +265,8 @@ static uint32_t* paging_loaded_table(uint32_t index)
 
 /*
  * Return the table behind directory entry index, owned by chunk: a shared
- * table is copied first. NULL when the copy cannot be allocated.
+ * table is copied first, and a 4 MiB page is split into a table of its
+ * 1024 pages. NULL when the table cannot be allocated.
  */
 static uint32_t* paging_owned_table(struct paging_4gb_chunk* chunk, uint32_t index)
 {
@@ -268,8 +279,12 @@ static uint32_t* paging_owned_table(struct paging_4gb_chunk* chunk, uint32_t ind
     uint32_t* table = kzalloc(PAGING_TABLE_BYTES);
     if (!table)
         return NULL;
-    if (entry & PAGING_IS_PRESENT)
+    if ((entry & PAGING_IS_PRESENT) && (entry & PAGING_IS_4MB_PAGE)) {
+        for (uint32_t i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++)
+            table[i] = paging_large_page_entry(entry, i);
+    } else if (entry & PAGING_IS_PRESENT) {
         memcpy(table, paging_entry_table(entry), PAGING_TABLE_BYTES);
+    }
     directory[index] = paging_table_entry_address(table) | (entry & PAGING_FLAGS_MASK) | PAGING_IS_PRESENT |
                        PAGING_TABLE_IS_OWNED;
     /* The whole 4 MiB region now translates through another table. */
@@ -379,6 +394,8 @@ uint32_t paging_get(uint32_t* directory, void* virt)
     uint32_t directory_entry = directory[paging_directory_index(address)];
     if (!(directory_entry & PAGING_IS_PRESENT))
         return 0;
+    if (directory_entry & PAGING_IS_4MB_PAGE)
+        return paging_large_page_entry(directory_entry, paging_table_index(address));
     return paging_entry_table(directory_entry)[paging_table_index(address)];
 }
 
@@ -409,7 +426,7 @@ void* paging_get_physical_address(uint32_t* directory, void* virt)
     requires assumed_tables_mapped: paging_tables_mapped(directory);
     assigns \nothing;
     ensures result: \result == 0 || \result == -EFAULT;
-    ensures user_range: \result == 0 ==> paging_user_range(directory, (uintptr_t)virt, size, write);
+    ensures user_range: \result == 0 <==> paging_user_range(directory, (uintptr_t)virt, size, write);
 */
 int paging_check_user_range(uint32_t* directory, const void* virt, size_t size, bool write)
 {
@@ -428,9 +445,11 @@ int paging_check_user_range(uint32_t* directory, const void* virt, size_t size, 
     */
     for (uint64_t page = start - start % PAGING_PAGE_SIZE; page < end; page += PAGING_PAGE_SIZE) {
         uint32_t directory_entry = directory[paging_directory_index(page)];
-        if (!paging_grants_user(directory_entry, write))
-            return -EFAULT;
-        if (!paging_grants_user(paging_entry_table(directory_entry)[paging_table_index(page)], write))
+        bool granted = paging_grants_user(directory_entry, write) &&
+                       paging_grants_user(paging_entry_table(directory_entry)[paging_table_index(page)], write);
+        /* For the proof that -EFAULT is right: the range has a byte on this page. */
+        //@ assert byte_on_page: \let a = \max(start, page); start <= a < end && a / PAGING_PAGE_SIZE == page / PAGING_PAGE_SIZE;
+        if (!granted)
             return -EFAULT;
     }
     return 0;
@@ -495,7 +514,7 @@ int paging_copy_string_from_user(uint32_t* directory, const void* user, char* bu
             return -EFAULT;
         //@ assert readable: address < PAGING_ADDRESS_LIMIT && paging_user_may(directory, address, 0);
         buffer[i] = *(const char*)(uintptr_t)address;
-        //@ assert copied: \forall integer k; 0 <= k <= i ==> buffer[k] == \at(*(char*)((uintptr_t)user + k), Pre);
+        //@ assert copied: \let k = i; buffer[k] == \at(*(char*)((uintptr_t)user + k), Pre);
         if (buffer[i] == '\0')
             return (int)i;
     }
@@ -521,10 +540,11 @@ int paging_share_unchanged_table(struct paging_4gb_chunk* chunk, const struct pa
     if (chunk == kernel || !(entry & PAGING_TABLE_IS_OWNED) || !(kernel_entry & PAGING_IS_PRESENT))
         return 0;
     const uint32_t* table = paging_entry_table(entry);
-    const uint32_t* kernel_table = paging_entry_table(kernel_entry);
-    for (int i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++) {
+    for (uint32_t i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++) {
+        uint32_t kernel_page = (kernel_entry & PAGING_IS_4MB_PAGE) ? paging_large_page_entry(kernel_entry, i)
+                                                                  : paging_entry_table(kernel_entry)[i];
         /* The CPU sets the accessed and dirty bits in either copy as pages are used. */
-        if ((table[i] ^ kernel_table[i]) & ~(uint32_t)(PAGING_ACCESSED | PAGING_DIRTY))
+        if ((table[i] ^ kernel_page) & ~(uint32_t)(PAGING_ACCESSED | PAGING_DIRTY))
             return 0;
     }
     chunk->directory_entry[index] = kernel_entry & ~PAGING_TABLE_IS_OWNED;
@@ -590,15 +610,48 @@ static struct paging_4gb_chunk* kernel_directory;
  * 4 GiB identity-mapped, supervisor-only and writable, but page 0, which
  * is not present so that a NULL dereference faults instead of reading the
  * real-mode interrupt table. Every process directory starts as a copy of it.
+ * The identity map is made of 4 MiB pages: 1,024 directory entries to
+ * write instead of the million table entries of paging_new_4gb, and one
+ * page of memory instead of 4 MiB. Only the first region gets a table, to
+ * unmap page 0. Needs CR4.PSE, which enable_paging sets.
  * Return: 0, or -ENOMEM.
  * Context: once, at boot, after kheap_init.
  */
 int paging_create_kernel_directory(void)
 {
-    kernel_directory = paging_new_4gb(PAGING_IS_PRESENT | PAGING_IS_WRITEABLE);
-    if (!kernel_directory)
+    kernel_directory = kzalloc(sizeof(struct paging_4gb_chunk));
+    uint32_t* directory = kmalloc(PAGING_TABLE_BYTES);
+    if (!kernel_directory || !directory) {
+        kfree(directory);
+        kfree(kernel_directory);
+        kernel_directory = NULL;
         return -ENOMEM;
+    }
+    for (uint32_t i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++)
+        directory[i] = (uint32_t)(i * PAGING_TABLE_SPAN) | PAGING_IS_PRESENT | PAGING_IS_WRITEABLE | PAGING_IS_4MB_PAGE;
+    kernel_directory->directory_entry = directory;
     return paging_unmap(kernel_directory, 0);
+}
+
+/*
+ * paging_give_tables - make chunk own a page table for every 4 MiB region
+ * that [start, end) overlaps, splitting 4 MiB pages and copying shared
+ * tables, so that later paging_set calls there allocate nothing. The
+ * kernel does this at boot for the regions whose pages it changes later:
+ * a process directory copies the kernel's directory entries when it is
+ * made, so a split that came after would not reach it.
+ * Return: 0, -EINVARG for a range past 4 GiB, or -ENOMEM.
+ */
+int paging_give_tables(struct paging_4gb_chunk* chunk, void* start, void* end)
+{
+    uintptr_t first = (uintptr_t)start, last = (uintptr_t)end;
+    if (last <= first || !paging_is_32bit_range(first, last - first))
+        return -EINVARG;
+    for (uint64_t region = first - first % PAGING_TABLE_SPAN; region < last; region += PAGING_TABLE_SPAN) {
+        if (!paging_owned_table(chunk, paging_directory_index((uintptr_t)region)))
+            return -ENOMEM;
+    }
+    return 0;
 }
 
 /* paging_kernel_directory - the kernel's own directory; NULL before paging_create_kernel_directory. */

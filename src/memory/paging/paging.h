@@ -23,6 +23,14 @@
  */
 #define PAGING_TABLE_IS_OWNED 0x200
 
+/*
+ * In a directory entry, PS (bit 7): the entry maps a whole 4 MiB page
+ * itself, with no table below it (CR4.PSE; Intel SDM vol. 3A, 4.3). The
+ * kernel's directory maps most of its identity map so; a table appears
+ * only for a region where some page differs (paging_set splits the entry).
+ */
+#define PAGING_IS_4MB_PAGE 0x80
+
 #define PAGING_TOTAL_ENTRIES_PER_TABLE 1024
 #define PAGING_PAGE_SIZE 4096
 
@@ -42,6 +50,7 @@ uint32_t* paging_4gb_chunk_get_directory(struct paging_4gb_chunk* chunk);
 void paging_switch(struct paging_4gb_chunk* directory);
 struct paging_4gb_chunk* paging_current(void);
 int paging_create_kernel_directory(void);
+int paging_give_tables(struct paging_4gb_chunk* chunk, void* start, void* end);
 struct paging_4gb_chunk* paging_kernel_directory(void);
 
 bool paging_is_aligned(void* address);

@@ -1159,11 +1159,76 @@ static void paging_next_user_range_at_top_page_ends_at_4gib(void** state)
     assert_user_range(dir(f->kernel), 0xFFC00000, 0xFFFFE000, 0x100000000, USER_FLAGS);
 }
 
+
+/* ---- the kernel's own directory: 4 MiB pages, tables only where a page differs ---- */
+
+static void paging_kernel_directory_maps_4gb_in_4mb_pages(void** state)
+{
+    (void)state;
+    assert_int_equal(paging_create_kernel_directory(), 0);
+    struct paging_4gb_chunk* kernel = paging_kernel_directory();
+    /* One table: the first region's, split to unmap page 0. */
+    assert_int_equal(paging_owned_tables(kernel), 1);
+    assert_int_equal(paging_get(dir(kernel), va(0)) & PAGING_IS_PRESENT, 0);
+    assert_int_equal(paging_get(dir(kernel), va(0x1000)), 0x1000 | KERNEL_FLAGS);
+    for (uint32_t i = 1; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++)
+        assert_int_equal(dir(kernel)[i], (i << 22) | KERNEL_FLAGS | PAGING_IS_4MB_PAGE);
+    assert_int_equal(paging_get(dir(kernel), va(0x12345678)), 0x12345000 | KERNEL_FLAGS);
+    assert_int_equal(paging_get(dir(kernel), va(0xFFFFF000)), 0xFFFFF000 | KERNEL_FLAGS);
+    assert_ptr_equal(paging_get_physical_address(dir(kernel), va(0x07400123)), va(0x07400123));
+    paging_free_4gb(kernel);
+}
+
+static void paging_set_splits_a_4mb_page_into_its_pages(void** state)
+{
+    (void)state;
+    assert_int_equal(paging_create_kernel_directory(), 0);
+    struct paging_4gb_chunk* kernel = paging_kernel_directory();
+    struct paging_4gb_chunk process;
+    assert_int_equal(paging_new_shared_4gb(&process, kernel), 0);
+
+    assert_int_equal(paging_map(&process, va(0x01001000), va(0x01001000), USER_FLAGS), 0);
+    assert_int_equal(paging_owned_tables(&process), 1);
+    uint32_t* table = table_of(dir(&process)[4]);
+    for (uint32_t i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++) {
+        uint32_t expected = (0x01000000 + i * PAGING_PAGE_SIZE) | (i == 1 ? USER_FLAGS : KERNEL_FLAGS);
+        assert_int_equal(table[i], expected);
+    }
+    /* The kernel's own entry is untouched: still one 4 MiB page. */
+    assert_int_equal(dir(kernel)[4], 0x01000000 | KERNEL_FLAGS | PAGING_IS_4MB_PAGE);
+
+    /* Giving the page back the kernel's entry makes the table equal to the 4 MiB page again. */
+    assert_int_equal(paging_set(&process, va(0x01001000), paging_get(dir(kernel), va(0x01001000))), 0);
+    assert_int_equal(paging_share_unchanged_table(&process, kernel, va(0x01001000)), 1);
+    assert_int_equal(dir(&process)[4], dir(kernel)[4]);
+    assert_int_equal(paging_owned_tables(&process), 0);
+    paging_release_4gb(&process);
+    paging_free_4gb(kernel);
+}
+
+static void paging_give_tables_owns_every_region_of_a_range(void** state)
+{
+    (void)state;
+    assert_int_equal(paging_create_kernel_directory(), 0);
+    struct paging_4gb_chunk* kernel = paging_kernel_directory();
+    assert_int_equal(paging_give_tables(kernel, va(0xC0000000), va(0xC0800001)), 0);
+    assert_int_equal(paging_owned_tables(kernel), 1 + 3);
+    /* A split region maps exactly what its 4 MiB page did. */
+    assert_int_equal(paging_get(dir(kernel), va(0xC0456000)), 0xC0456000 | KERNEL_FLAGS);
+    assert_int_equal(paging_give_tables(kernel, va(0xC0000000), va(0xC0000000)), -EINVARG);
+    assert_int_equal(paging_give_tables(kernel, va(0xFFC00000), va(0)), -EINVARG);
+    assert_int_equal(paging_owned_tables(kernel), 4);
+    paging_free_4gb(kernel);
+}
+
 #define PAGING_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        PAGING_TEST(paging_kernel_directory_maps_4gb_in_4mb_pages),
+        PAGING_TEST(paging_set_splits_a_4mb_page_into_its_pages),
+        PAGING_TEST(paging_give_tables_owns_every_region_of_a_range),
         PAGING_TEST(paging_new_4gb_identity_maps_sampled_addresses),
         PAGING_TEST(paging_new_4gb_puts_flags_in_every_table_entry),
         PAGING_TEST(paging_new_4gb_directory_entries_are_owned_present_and_writeable),
