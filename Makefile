@@ -48,7 +48,7 @@ help:
 	@echo "make prove   prove the annotated C with Frama-C WP (docs/proofs.md)"
 	@echo "make fuzz    run the fuzzers for FUZZ_SECONDS (default 60)"
 	@echo "make soak    churn and fuzzing boots for MINUTES (default 10), with a report"
-	@echo "make bench   benchmarks: instruction counts against the seed and glibc"
+	@echo "make bench   wall-clock benchmarks against the seed, glibc and one system call per malloc; in-guest cycles"
 
 deps:
 	@scripts/install-deps.sh

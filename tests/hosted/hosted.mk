@@ -5,7 +5,7 @@
 #   make hosted-test   unit tests (cmocka, ASan + UBSan)
 #   make fuzz          every libFuzzer target for FUZZ_SECONDS each
 #   make fuzz-smoke    every libFuzzer target for 15 seconds
-#   make bench         callgrind instruction counts against the seed and glibc
+#   make bench         wall-clock benchmarks against the seed, glibc and the guest (bench/run.sh)
 
 FUZZ_SECONDS ?= 60
 
@@ -23,7 +23,7 @@ fuzz:
 fuzz-smoke:
 	tests/fuzz/run.sh 15
 
-bench:
+bench: deps
 	bench/run.sh
 
 .DEFAULT_GOAL := $(HOSTED_DEFAULT_GOAL)
