@@ -3,8 +3,10 @@
 # (apt-get) or through sudo; does nothing when everything is there.
 set -euo pipefail
 
-packages=(clang lld llvm nasm qemu-system-x86 libcmocka-dev valgrind make gdb python3)
-commands=(clang ld.lld llvm-objcopy nasm qemu-system-i386 "" valgrind make gdb python3)
+packages=(clang lld llvm nasm qemu-system-x86 libcmocka-dev make gdb python3
+          frama-c-base why3 z3 cvc4)
+commands=(clang ld.lld llvm-objcopy nasm qemu-system-i386 "" make gdb python3
+          frama-c why3 z3 cvc4)
 
 missing=()
 for i in "${!packages[@]}"; do

@@ -67,9 +67,9 @@ static uint32_t elf_read_u32(const char* field)
 }
 
 /* A field of a header that starts at bytes[0], by its name in elf.h. */
-#define ELF_HEADER_U16(bytes, field) elf_read_u16(bytes + offsetof(struct elf32_header, field))
-#define ELF_HEADER_U32(bytes, field) elf_read_u32(bytes + offsetof(struct elf32_header, field))
-#define ELF_SEGMENT_U32(bytes, field) elf_read_u32(bytes + offsetof(struct elf32_program_header, field))
+#define ELF_HEADER_U16(bytes, field) elf_read_u16((bytes) + offsetof(struct elf32_header, field))
+#define ELF_HEADER_U32(bytes, field) elf_read_u32((bytes) + offsetof(struct elf32_header, field))
+#define ELF_SEGMENT_U32(bytes, field) elf_read_u32((bytes) + offsetof(struct elf32_program_header, field))
 
 /* Decode the ELF header in bytes[0, sizeof(*header)). */
 /*@ requires \valid_read(bytes + (0 .. sizeof(struct elf32_header) - 1));
@@ -203,6 +203,30 @@ static int elf_check_header(const char* bytes, size_t size, struct elf32_header*
 }
 
 /*
+ * Check that a loadable segment lies in the file of size bytes and in the
+ * window [lowest, highest). Return: 0, or -ENOEXEC with *reason.
+ */
+/*@ requires \valid_read(segment) && \valid(reason);
+    assigns *reason;
+    ensures \result == 0 || (\result == -ENOEXEC && *reason != \null);
+    ensures \result == 0 ==> segment->filesz <= segment->memsz && segment->offset + segment->filesz <= size &&
+        lowest <= segment->vaddr && segment->vaddr + segment->memsz <= highest;
+*/
+static int elf_check_segment(const struct elf32_program_header* segment, size_t size, uint32_t lowest,
+                             uint32_t highest, const char** reason)
+{
+    if (segment->filesz > segment->memsz)
+        return elf_refuse(reason, "segment has more file bytes than memory bytes");
+    if ((uint64_t)segment->offset + segment->filesz > size)
+        return elf_refuse(reason, "truncated file: segment data past its end");
+    if (segment->vaddr < lowest)
+        return elf_refuse(reason, "segment below the program area (0x400000)");
+    if ((uint64_t)segment->vaddr + segment->memsz > highest)
+        return elf_refuse(reason, "segment overlaps the kernel heap or beyond");
+    return 0;
+}
+
+/*
  * elf_parse - validate the ELF32 executable in data[0, size) for loading
  * into the address window [lowest, highest), and describe it in *program.
  * Every PT_LOAD segment must lie in the file and in the window, with
@@ -253,7 +277,7 @@ int elf_parse(const void* data, size_t size, uint32_t lowest, uint32_t highest, 
              program->low % ELF_PAGE_SIZE == 0 && program->high % ELF_PAGE_SIZE == 0);
         loop invariant elf_window_aligned(lowest, highest) && entry_found != 0 ==>
             program->low <= program->entry < program->high;
-        loop assigns i, program->low, program->high, entry_found, content_pages, *reason;
+        loop assigns i, res, program->low, program->high, entry_found, content_pages, *reason;
         loop variant header.phnum - i;
     */
     for (uint16_t i = 0; i < header.phnum; i++) {
@@ -261,15 +285,10 @@ int elf_parse(const void* data, size_t size, uint32_t lowest, uint32_t highest, 
         elf_read_program_header(bytes + header.phoff + (size_t)i * sizeof(segment), &segment);
         if (!elf_is_loadable(&segment))
             continue;
+        res = elf_check_segment(&segment, size, lowest, highest, reason);
+        if (res < 0)
+            return res;
         uint64_t end = (uint64_t)segment.vaddr + segment.memsz;
-        if (segment.filesz > segment.memsz)
-            return elf_refuse(reason, "segment has more file bytes than memory bytes");
-        if ((uint64_t)segment.offset + segment.filesz > size)
-            return elf_refuse(reason, "truncated file: segment data past its end");
-        if (segment.vaddr < lowest)
-            return elf_refuse(reason, "segment below the program area (0x400000)");
-        if (end > highest)
-            return elf_refuse(reason, "segment overlaps the kernel heap or beyond");
         if (elf_page_down(segment.vaddr) < program->low)
             program->low = elf_page_down(segment.vaddr);
         uint32_t page_end = (uint32_t)((end + ELF_PAGE_SIZE - 1) / ELF_PAGE_SIZE * ELF_PAGE_SIZE);

@@ -52,14 +52,23 @@ static struct paging_4gb_chunk* current_directory;
       (entry & PAGING_IS_PRESENT) != 0 && (entry & PAGING_ACCESS_FROM_ALL) != 0 &&
       (write != 0 ==> (entry & PAGING_IS_WRITEABLE) != 0);
 
-  // Ring 3 may read (write) the byte at address a through directory: both
-  // the directory entry and the table entry of a's page grant it. The page
+  // Ring 3 may read (write) the byte at address a through directory: the
+  // directory entry of a's page grants it, and so does the table entry,
+  // unless the directory entry maps a whole 4 MiB page (PS), whose rights
+  // are the directory entry's alone (Intel SDM vol. 3A, 4.6). The page
   // number a / 4096 is split into the directory index (its top 10 bits)
   // and the table index (its low 10 bits).
   predicate paging_user_may{L}(uint32_t* directory, integer a, integer write) =
-      paging_grants(directory[a / PAGING_PAGE_SIZE / PAGING_TOTAL_ENTRIES_PER_TABLE], write) &&
-      paging_grants(paging_table_of(directory[a / PAGING_PAGE_SIZE / PAGING_TOTAL_ENTRIES_PER_TABLE])
-                        [a / PAGING_PAGE_SIZE % PAGING_TOTAL_ENTRIES_PER_TABLE], write);
+      \let entry = directory[a / PAGING_PAGE_SIZE / PAGING_TOTAL_ENTRIES_PER_TABLE];
+      paging_grants(entry, write) &&
+      ((entry & PAGING_IS_4MB_PAGE) != 0 ||
+       paging_grants(paging_table_of(entry)[a / PAGING_PAGE_SIZE % PAGING_TOTAL_ENTRIES_PER_TABLE], write));
+
+  // Rights belong to pages: bytes on the same page share them. (Proved
+  // like the code; it spares the provers that step in every goal.)
+  lemma paging_user_may_same_page{L}: \forall uint32_t* directory, integer a, b, write;
+      a / PAGING_PAGE_SIZE == b / PAGING_PAGE_SIZE ==>
+      (paging_user_may(directory, a, write) <==> paging_user_may(directory, b, write));
 
   // Every byte of [start, start + size) lies below 4 GiB, and ring 3 may
   // read (write) it through directory.
@@ -67,10 +76,12 @@ static struct paging_4gb_chunk* current_directory;
       start + size <= PAGING_ADDRESS_LIMIT &&
       \forall integer a; start <= a < start + size ==> paging_user_may(directory, a, write);
 
-  // Assumed (docs/proofs.md): each present directory entry holds the address
-  // of a page table of 1024 entries that the kernel can read at that address.
+  // Assumed (docs/proofs.md): each present directory entry that is not a
+  // 4 MiB page holds the address of a page table of 1024 entries that the
+  // kernel can read at that address.
   predicate paging_tables_mapped{L}(uint32_t* directory) =
-      \forall integer i; 0 <= i < PAGING_TOTAL_ENTRIES_PER_TABLE && (directory[i] & PAGING_IS_PRESENT) != 0 ==>
+      \forall integer i; 0 <= i < PAGING_TOTAL_ENTRIES_PER_TABLE && (directory[i] & PAGING_IS_PRESENT) != 0 &&
+          (directory[i] & PAGING_IS_4MB_PAGE) == 0 ==>
           \valid_read(paging_table_of(directory[i]) + (0 .. PAGING_TOTAL_ENTRIES_PER_TABLE - 1));
 */
 
@@ -237,7 +248,6 @@ static uint32_t paging_table_index(uintptr_t virt)
     return (uint32_t)(virt / PAGING_PAGE_SIZE % PAGING_TOTAL_ENTRIES_PER_TABLE);
 }
 
-/* Does a directory or table entry let ring 3 read (write: and write) its pages? */
 /*
  * The table entry that page index of the 4 MiB page a PS directory entry
  * maps would have: the same rights, the page's own frame.
@@ -247,6 +257,7 @@ static uint32_t paging_large_page_entry(uint32_t directory_entry, uint32_t index
     return ((directory_entry & PAGING_LARGE_PAGE_MASK) + index * PAGING_PAGE_SIZE) | (directory_entry & PAGING_FLAGS_MASK);
 }
 
+/* Does a directory or table entry let ring 3 read (write: and write) its pages? */
 /*@ assigns \nothing;
     ensures \result <==> paging_grants(entry, write);
 */
@@ -414,13 +425,14 @@ void* paging_get_physical_address(uint32_t* directory, void* virt)
 
 /*
  * paging_check_user_range - may ring 3 read (or, if write, write) every
- * byte of [virt, virt + size) through directory? Both levels must grant
- * present and user access, and write access when write is set.
+ * byte of [virt, virt + size) through directory? Both levels (the
+ * directory entry alone for a 4 MiB page) must grant present and user
+ * access, and write access when write is set.
  * Return: 0, or -EFAULT (also for a range that wraps past 4 GiB).
  *
  * Proved (docs/proofs.md): 0 exactly when every byte of the range is below
  * 4 GiB on a page that both levels grant, assuming that each present
- * directory entry points to a readable page table.
+ * directory entry that is not a 4 MiB page points to a readable page table.
  */
 /*@ requires directory: \valid_read(directory + (0 .. PAGING_TOTAL_ENTRIES_PER_TABLE - 1));
     requires assumed_tables_mapped: paging_tables_mapped(directory);
@@ -445,8 +457,10 @@ int paging_check_user_range(uint32_t* directory, const void* virt, size_t size, 
     */
     for (uint64_t page = start - start % PAGING_PAGE_SIZE; page < end; page += PAGING_PAGE_SIZE) {
         uint32_t directory_entry = directory[paging_directory_index(page)];
+        /* A 4 MiB page has no table: its directory entry alone decides. */
         bool granted = paging_grants_user(directory_entry, write) &&
-                       paging_grants_user(paging_entry_table(directory_entry)[paging_table_index(page)], write);
+                       ((directory_entry & PAGING_IS_4MB_PAGE) ||
+                        paging_grants_user(paging_entry_table(directory_entry)[paging_table_index(page)], write));
         /* For the proof that -EFAULT is right: the range has a byte on this page. */
         //@ assert byte_on_page: \let a = \max(start, page); start <= a < end && a / PAGING_PAGE_SIZE == page / PAGING_PAGE_SIZE;
         if (!granted)
@@ -574,7 +588,7 @@ bool paging_next_user_range(uint32_t* directory, uint64_t from, uint64_t* start,
         uint32_t directory_entry = directory[paging_directory_index((uintptr_t)page)];
         uint32_t entry = 0;
         if ((directory_entry & user) == user)
-            entry = paging_entry_table(directory_entry)[paging_table_index((uintptr_t)page)] & PAGING_FLAGS_MASK;
+            entry = paging_get(directory, (void*)(uintptr_t)page) & PAGING_FLAGS_MASK;
         else if (!found)
             page += PAGING_TABLE_SPAN - PAGING_PAGE_SIZE - page % PAGING_TABLE_SPAN;  /* skip the region */
 

@@ -1206,6 +1206,27 @@ static void paging_set_splits_a_4mb_page_into_its_pages(void** state)
     paging_free_4gb(kernel);
 }
 
+/* A 4 MiB page with the user bit (Vana makes none, the CPU honours them): the directory entry alone decides. */
+static void paging_user_checks_read_a_4mb_page_from_its_directory_entry(void** state)
+{
+    (void)state;
+    assert_int_equal(paging_create_kernel_directory(), 0);
+    struct paging_4gb_chunk* kernel = paging_kernel_directory();
+    uint32_t saved = dir(kernel)[8];
+    dir(kernel)[8] = 0x02000000 | PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL | PAGING_IS_4MB_PAGE;
+    assert_int_equal(paging_check_user_range(dir(kernel), va(0x02000000), 0x400000, false), 0);
+    assert_int_equal(paging_check_user_range(dir(kernel), va(0x02000000), 1, true), -EFAULT);
+    assert_int_equal(paging_check_user_range(dir(kernel), va(0x023FF000), 0x2000, false), -EFAULT);
+    uint64_t start, end;
+    uint32_t flags;
+    assert_true(paging_next_user_range(dir(kernel), 0, &start, &end, &flags));
+    assert_int_equal(start, 0x02000000);
+    assert_int_equal(end, 0x02400000);
+    assert_int_equal(flags, PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL);
+    dir(kernel)[8] = saved;
+    paging_free_4gb(kernel);
+}
+
 static void paging_give_tables_owns_every_region_of_a_range(void** state)
 {
     (void)state;
@@ -1229,6 +1250,7 @@ int main(void)
         PAGING_TEST(paging_kernel_directory_maps_4gb_in_4mb_pages),
         PAGING_TEST(paging_set_splits_a_4mb_page_into_its_pages),
         PAGING_TEST(paging_give_tables_owns_every_region_of_a_range),
+        PAGING_TEST(paging_user_checks_read_a_4mb_page_from_its_directory_entry),
         PAGING_TEST(paging_new_4gb_identity_maps_sampled_addresses),
         PAGING_TEST(paging_new_4gb_puts_flags_in_every_table_entry),
         PAGING_TEST(paging_new_4gb_directory_entries_are_owned_present_and_writeable),

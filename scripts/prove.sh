@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# Prove the ACSL contracts in the kernel's C with Frama-C's WP plug-in
+# (docs/proofs.md). Every goal WP generates (the contracts, loop
+# invariants and variants, and with -wp-rte one goal per possible runtime
+# error) must be proved by Qed, CVC4 or Z3. Logs go to build/prove/.
+#
+# Ends with two lines:
+#   prove: N goals, N proved, 0 unproved, A assumptions
+#   prove: N passed, 0 failed
+# and exits non-zero if a goal is unproved, a precondition is inconsistent
+# (WP's smoke tests), a proved function calls one that is not proved, an
+# annotation cheats (admit, assume, axiom), an assumption is missing from
+# docs/proofs.md, or Frama-C warns about anything not listed below.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+PROVE_OUT=build/prove
+
+# Pinned so that every run asks the same of the same provers: the provers,
+# the time per goal and prover, and how many provers run at once. CVC4
+# tries every goal Qed (WP's simplifier) leaves; a file with goals left
+# over is run again with CVC4 and Z3 racing on each goal, CVC4's answers
+# coming from the first pass's cache. Z3 and CVC4 run with fixed random
+# seeds (Why3's prover configuration).
+FIRST_PROVERS=cvc4
+SECOND_PROVERS=cvc4,z3
+TIMEOUT=10
+PARALLEL=2
+SMOKE_TIMEOUT=2
+UNITS_AT_ONCE=2
+
+# What is proved: a file, the functions in it ("*": every function the
+# file defines), and extra WP options for it (-wp-split: one goal per
+# path, smaller goals for functions with many branches). A proved function
+# may call only proved functions.
+units=(
+    "src/task/elf.c|*|"
+    "src/memory/paging/paging.c|paging_entry_table,paging_is_32bit_range,paging_directory_index,paging_table_index,paging_grants_user,paging_check_user_range,paging_user_may_read,paging_copy_string_from_user|-wp-split"
+)
+
+# Frama-C warnings that are expected, each with its reason (docs/proofs.md,
+# "What the method takes for granted"). Anything else fails the run.
+allowed_warnings=(
+    # elf_parse stores where the program headers are for the loader; no
+    # proved property reads through that pointer (docs/proofs.md).
+    "Cast with incompatible pointers types (source: sint8*) (target: elf32_program_header*)"
+)
+
+FRAMA_C_FLAGS=(
+    -machdep x86_32 -c11                  # the kernel's target: i386, 32-bit pointers and size_t
+    -cpp-command "clang -E -C" -cpp-frama-c-compliant -cpp-extra-args="-Isrc"
+    -kernel-warn-key annot:missing-spec=inactive  # replaced by the call check below
+    -warn-signed-downcast                 # also prove that no conversion to a signed type overflows
+    -wp -wp-rte -wp-timeout "$TIMEOUT" -wp-par "$PARALLEL" -wp-cache update -wp-cache-dir "$PROVE_OUT/cache"
+    -wp-smoke-tests -wp-no-smoke-dead-code -wp-no-smoke-dead-call -wp-no-smoke-dead-loop
+    -wp-smoke-timeout "$SMOKE_TIMEOUT"
+    -wp-warn-key pedantic-assigns=inactive  # \from clauses: only callers' precision, never soundness
+)
+
+for tool in frama-c why3 z3 cvc4 clang; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        echo "prove: $tool is missing (scripts/install-deps.sh installs it)"
+        echo "prove: 0 passed, 1 failed"
+        exit 1
+    fi
+done
+
+# Every run starts from nothing, so every run proves everything again: the
+# cache only carries CVC4's answers from a file's first pass to its second.
+rm -rf "$PROVE_OUT"
+mkdir -p "$PROVE_OUT/cache"
+# A Why3 configuration of our own, so that no ~/.why3.conf changes the provers.
+export WHY3CONFIG=$PROVE_OUT/why3.conf
+why3 config detect -C "$WHY3CONFIG" >"$PROVE_OUT/why3-detect.log" 2>&1
+
+problems=()        # anything wrong but an unproved goal
+unproved_lines=()  # one per unproved goal
+goals=0
+proved=0
+smoke=0
+all_functions=()
+
+# Strip comments' text down to the ACSL annotations (/*@ ... */ and //@ ...).
+acsl_of() {
+    perl -0777 -ne 'while (m{/\*@(.*?)\*/|//@([^\n]*)}gs) { print(($1 // $2), "\n"); }' "$@"
+}
+
+# The goals WP reports without "Valid": "[wp] [CVC4 1.8] Goal g : Timeout"
+# with one prover, "[wp] [Failed] Goal g" with several.
+unproved_goals() {
+    grep -E '^\[wp\] \[[^]]*\] Goal ' | grep -vE ' : Valid( |$)'
+}
+
+# The proved files and the headers they include (contracts may live there).
+unit_files=()
+add_file() {
+    local file=$1 header
+    for known in "${unit_files[@]}"; do
+        [ "$known" = "$file" ] && return
+    done
+    unit_files+=("$file")
+    while read -r header; do
+        for candidate in "src/$header" "$(dirname "$file")/$header"; do
+            [ -f "$candidate" ] && add_file "$(realpath --relative-to=. "$candidate")"
+        done
+    done < <(sed -nE 's/^#include "([^"]+)".*/\1/p' "$file")
+}
+for unit in "${units[@]}"; do
+    add_file "${unit%%|*}"
+done
+
+# No cheating annotations in any proved file.
+if acsl_of "${unit_files[@]}" | grep -nwE 'admit|assume|assumes|axiom|axiomatic' >/dev/null; then
+    problems+=("an annotation uses admit, assume(s) or axiom: $(acsl_of "${unit_files[@]}" |
+        grep -wE 'admit|assume|assumes|axiom|axiomatic' | head -n 1)")
+fi
+
+# The assumptions: preconditions named assumed_*, each explained in docs/proofs.md.
+mapfile -t assumptions < <(acsl_of "${unit_files[@]}" | grep -oE '\bassumed_[a-z0-9_]+' | sort -u)
+for name in "${assumptions[@]}"; do
+    grep -q "\`$name\`" docs/proofs.md 2>/dev/null || problems+=("assumption $name is not explained in docs/proofs.md")
+done
+
+# prove_unit FILE FUNCTIONS FLAGS: run WP on one unit (two passes if
+# needed) into build/prove/NAME.log; its exit status and seconds go to
+# NAME.rc and NAME.seconds.
+prove_unit() {
+    local file=$1 functions=$2 name log dot unit_start rc
+    local -a flags fct=()
+    read -r -a flags <<<"$3"
+    name=$(basename "$file" .c)
+    log=$PROVE_OUT/$name.log
+    dot=$PROVE_OUT/$name.callgraph.dot
+    [ "$functions" != "*" ] && fct=(-wp-fct "$functions")
+
+    unit_start=$SECONDS
+    frama-c "${FRAMA_C_FLAGS[@]}" "${flags[@]}" -wp-prover "$FIRST_PROVERS" "${fct[@]}" -cg "$dot" "$file" \
+        >"$log" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ] && unproved_goals <"$log" | grep -q .; then
+        mv "$log" "$PROVE_OUT/$name.first.log"
+        frama-c "${FRAMA_C_FLAGS[@]}" "${flags[@]}" -wp-prover "$SECOND_PROVERS" "${fct[@]}" -cg "$dot" "$file" \
+            >"$log" 2>&1
+        rc=$?
+    fi
+    # -wp-fct leaves lemmas out: prove the file's lemmas too, since the
+    # goals above may use them.
+    if [ "$rc" -eq 0 ] && [ "$functions" != "*" ] && acsl_of "$file" | grep -qw lemma; then
+        frama-c "${FRAMA_C_FLAGS[@]}" -wp-prover "$SECOND_PROVERS" -wp-prop=@lemma "$file" \
+            >>"$log" 2>&1
+        rc=$?
+    fi
+    echo "$rc" >"$PROVE_OUT/$name.rc"
+    echo $((SECONDS - unit_start)) >"$PROVE_OUT/$name.seconds"
+}
+
+# WP simplifies goals in one process per unit: run UNITS_AT_ONCE units side
+# by side so that both cores work. The results do not depend on it.
+start_time=$SECONDS
+for unit in "${units[@]}"; do
+    IFS='|' read -r file functions unit_flags <<<"$unit"
+    while [ "$(jobs -rp | wc -l)" -ge "$UNITS_AT_ONCE" ]; do
+        wait -n
+    done
+    prove_unit "$file" "$functions" "$unit_flags" &
+done
+wait
+
+for unit in "${units[@]}"; do
+    IFS='|' read -r file functions unit_flags <<<"$unit"
+    name=$(basename "$file" .c)
+    log=$PROVE_OUT/$name.log
+    dot=$PROVE_OUT/$name.callgraph.dot
+    rc=$(cat "$PROVE_OUT/$name.rc" 2>/dev/null || echo 1)
+
+    # Frama-C wraps long messages: join continuation lines first.
+    joined=$(awk '/^\[/ { if (line != "") print line; line = $0; next }
+                  { sub(/^ +/, " "); line = line $0 }
+                  END { if (line != "") print line }' "$log")
+    # One "Proved goals: P / T" line per WP run in the log: add them up.
+    summary=$(sed -nE 's/^\[wp\] Proved goals: *([0-9]+) \/ *([0-9]+).*/\1 \2/p' <<<"$joined" |
+        awk '{ p += $1; t += $2 } END { if (NR) print p, t }')
+    if [ "$rc" -ne 0 ] || [ -z "$summary" ]; then
+        problems+=("$file: Frama-C failed (exit status $rc), see $log")
+        grep -E 'error|Error' "$log" | head -n 5
+        continue
+    fi
+    read -r wp_proved wp_total <<<"$summary"
+    # Count goals by name (WP may print a result twice); smoke tests apart.
+    unit_goals=$(grep -oE '^\[wp\] \[[^]]*\] Goal [A-Za-z0-9_]+' <<<"$joined" | sed 's/.* Goal //' | sort -u | wc -l)
+    unit_unproved=$(unproved_goals <<<"$joined" | grep -oE 'Goal [A-Za-z0-9_]+' | sort -u | wc -l)
+    unit_proved=$((unit_goals - unit_unproved))
+    smoke_passed=$(grep -oE '^\[wp\] \[Passed\] Smoke-test [A-Za-z0-9_]+' <<<"$joined" | sort -u | wc -l)
+    smoke_failed=$(grep -oE '^\[wp\] \[Failed\] Smoke-test [A-Za-z0-9_]+' <<<"$joined" | sort -u | wc -l)
+    smoke=$((smoke + smoke_passed))
+    goals=$((goals + unit_goals))
+    proved=$((proved + unit_proved))
+    if [ $((unit_goals + smoke_passed + smoke_failed)) -ne "$wp_total" ] ||
+        [ $((unit_proved + smoke_passed)) -ne "$wp_proved" ]; then
+        problems+=("$file: WP says $wp_proved / $wp_total proved, the log lists $unit_proved / $unit_goals goals" \
+                   "and $smoke_passed / $((smoke_passed + smoke_failed)) smoke tests")
+    fi
+    while IFS= read -r smoke_test; do
+        problems+=("$file: inconsistent preconditions (everything after them would hold vacuously): ${smoke_test##* }")
+    done < <(grep -oE '^\[wp\] \[Failed\] Smoke-test [A-Za-z0-9_]+' <<<"$joined" | sort -u)
+    while IFS= read -r failed; do
+        unproved_lines+=("$file: unproved: ${failed#*Goal }")
+    done < <(unproved_goals <<<"$joined" | sort -u)
+
+    # Warnings: only the allowed ones.
+    while IFS= read -r warning; do
+        allowed=0
+        for pattern in "${allowed_warnings[@]}"; do
+            [[ $warning == *"$pattern"* ]] && allowed=1
+        done
+        [ "$allowed" -eq 1 ] || problems+=("$file: ${warning#\[*\] }")
+    done < <(grep -E '^\[[a-z:-]+\] .*Warning' <<<"$joined" | grep -v 'Failed smoke-test')
+
+    # The call graph: which functions are defined, and who calls whom.
+    edges=$(tr -d '\n' <"$dot" | grep -oE '"[A-Z]* [A-Za-z0-9_]+ \([0-9]+\)" -> "[A-Z]* [A-Za-z0-9_]+ \([0-9]+\)"' |
+        sed -E 's/"[A-Z]* ([A-Za-z0-9_]+) [^"]*" -> "[A-Z]* ([A-Za-z0-9_]+) [^"]*"/\1 \2/')
+    if [ "$functions" = "*" ]; then
+        mapfile -t unit_functions < <(tr -d '\n' <"$dot" |
+            grep -oE '"[A-Z]* [A-Za-z0-9_]+ \([0-9]+\)" \[[^]]*style="bold"' |
+            sed -E 's/^"[A-Z]* ([A-Za-z0-9_]+) .*/\1/' | sort -u)
+    else
+        IFS=, read -r -a unit_functions <<<"$functions"
+    fi
+    all_functions+=("${unit_functions[@]}")
+    printf '%s\n' "$edges" >"$PROVE_OUT/$name.calls"
+    printf '%s\n' "${unit_functions[@]}" >"$PROVE_OUT/$name.proved"
+    echo "$file: $unit_goals goals in ${#unit_functions[@]} functions, $unit_proved proved" \
+         "($(cat "$PROVE_OUT/$name.seconds")s)"
+done
+
+# Every function a proved function calls is proved too, so that no
+# unproved contract (or the default one Frama-C makes up) is relied on.
+for unit in "${units[@]}"; do
+    file=${unit%%|*}
+    name=$(basename "$file" .c)
+    [ -f "$PROVE_OUT/$name.calls" ] || continue
+    while read -r caller callee; do
+        [ -n "$caller" ] || continue
+        grep -qx "$caller" "$PROVE_OUT/$name.proved" || continue
+        printf '%s\n' "${all_functions[@]}" | grep -qx "$callee" ||
+            problems+=("$file: $caller calls $callee, which is not proved")
+    done <"$PROVE_OUT/$name.calls"
+done
+
+for problem in "${unproved_lines[@]}" "${problems[@]}"; do
+    echo "prove: $problem"
+done
+versions=$(sed -nE 's/^Found prover ([A-Za-z0-9]+) version ([0-9.]+), OK\.$/\1 \2/p' "$PROVE_OUT/why3-detect.log" |
+    paste -sd, - | sed 's/,/, /g')
+echo "prove: Frama-C $(frama-c -version | head -n 1 | sed "s/ *$//") with $versions;" \
+     "$smoke preconditions checked for consistency; $((SECONDS - start_time))s"
+# Passed: proved goals. Failed: unproved goals, plus one per other problem.
+failed=$((goals - proved + ${#problems[@]}))
+echo "prove: $goals goals, $proved proved, $((goals - proved)) unproved, ${#assumptions[@]} assumptions"
+echo "prove: $proved passed, $failed failed"
+[ "$failed" -eq 0 ]
