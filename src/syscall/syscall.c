@@ -11,6 +11,8 @@
 #include "cpu/trapframe.h"
 #include "memory/heap/kheap.h"
 #include "memory/paging/paging.h"
+#include "lib/array.h"
+#include "panic.h"
 #include "status.h"
 #include "task/process.h"
 
@@ -117,8 +119,9 @@ int32_t syscall_dispatch(struct trapframe* frame)
     uint32_t command = frame->eax;
     struct process* process = process_current();
 
-    if (!process || command >= sizeof(syscall_handlers) / sizeof(syscall_handlers[0]) ||
-        !syscall_handlers[command])
+    /* Only ring 3 can raise int 0x80 (the only gate it may use), and ring 3 code always belongs to a task. */
+    VERIFY(process);
+    if (command >= ARRAY_SIZE(syscall_handlers) || !syscall_handlers[command])
         return -ENOSYS;
     return syscall_handlers[command](process, frame->ebx, frame->ecx, frame->edx);
 }

@@ -144,8 +144,15 @@ static void process_unmap_blocks(struct process* process, void* ptr, size_t bloc
     struct paging_4gb_chunk* kernel = paging_kernel_directory();
     for (size_t i = 0; i < blocks; i++) {
         char* page = (char*)ptr + i * PAGING_PAGE_SIZE;
-        /* The copied table exists already, so this cannot fail for lack of memory. */
-        paging_set(&process->directory, page, paging_get(kernel->directory_entry, page));
+        uint32_t kernel_entry = paging_get(kernel->directory_entry, page);
+        /*
+         * A page whose entry differs from the kernel's lies in a table the
+         * process owns already, so restoring it allocates nothing. A page
+         * that was never mapped (process_malloc giving up half-way) is left
+         * as it is: its region may still be shared.
+         */
+        if (paging_get(process->directory.directory_entry, page) != kernel_entry)
+            VERIFY(paging_set(&process->directory, page, kernel_entry) == 0);
         /* At the last page of the run and of each 4 MiB region it crosses. */
         if (i == blocks - 1 || ((uintptr_t)page + PAGING_PAGE_SIZE) % (PAGING_PAGE_SIZE * PAGING_TOTAL_ENTRIES_PER_TABLE) == 0)
             paging_share_unchanged_table(&process->directory, kernel, page);

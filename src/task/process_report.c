@@ -4,6 +4,7 @@
  * 10 (memmap) prints it for the caller; `memstat` shows it.
  */
 #include "config.h"
+#include "lib/array.h"
 #include "console/console.h"
 #include "memory/heap/kheap.h"
 #include "memory/paging/paging.h"
@@ -39,7 +40,7 @@ static const struct
 static size_t process_report_range(uint64_t start, uint64_t end, uint32_t flags, size_t lines, size_t* hidden)
 {
     size_t printed = 0;
-    for (size_t i = 0; i < sizeof(process_regions) / sizeof(process_regions[0]) && start < end; i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(process_regions) && start < end; i++) {
         if (start >= process_regions[i].end)
             continue;
         uint64_t part_end = end < process_regions[i].end ? end : process_regions[i].end;

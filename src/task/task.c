@@ -143,6 +143,7 @@ void task_run_scheduler(void)
  */
 void task_block_current(void)
 {
+    VERIFY(current_task && current_task->state == TASK_RUNNABLE);
     current_task->state = TASK_BLOCKED;
     blocked_tasks++;
     context_switch(&current_task->context, scheduler_context);
@@ -166,11 +167,13 @@ struct task* task_current(void)
 /* task_yield - give the CPU back to the scheduler; returns when this task's turn comes again. */
 void task_yield(void)
 {
+    VERIFY(current_task && current_task->state == TASK_RUNNABLE);
     context_switch(&current_task->context, scheduler_context);
 }
 
 static void __attribute__((noreturn)) task_finish(int status_word)
 {
+    VERIFY(current_task && current_task->state == TASK_RUNNABLE);
     current_task->process->status = status_word;
     current_task->state = TASK_ZOMBIE;
     context_switch(&current_task->context, scheduler_context);

@@ -110,13 +110,13 @@ cp $dir/hello.elf "$dir/${long:0:59}.binary.elf"          # an ELF whose first 6
 deep=$(printf 'd%.0s' $(seq 140))
 mkdir -p "$dir/$deep"
 cp $dir/echo.elf "$dir/$deep/echo.elf"
-huge=$(printf 'x%.0s' $(seq 4000))
+huge=$(printf 'x%.0s' $(seq 4074))   # "echo.elf " and this: 4,083 characters, the most whose argv fits a page
 initrd="${long}.bin,${long:0:59}.binary.elf,echo.elf $huge,echo.elf $huge$huge"
 for i in $(seq 36); do initrd+=",$deep/echo.elf $i"; done
 boot names 128 poweroff "$initrd"
 check "names: a 64-character .bin name runs as a flat binary" has_line "hello from process 1 (${long}.bin), 0 argument(s):"
 check "names: an ELF whose name has .bin inside runs as an ELF" has_line "hello from process 2 (${long:0:59}.binary.elf)"
-check "names: a 4009-character command line arrives whole" has_line 'echo: 2 words, 4008 characters, ending "xxxxxxxx"'
+check "names: a 4083-character command line arrives whole" has_line 'echo: 2 words, 4082 characters, ending "xxxxxxxx"'
 check "names: a line past 4095 characters is refused" refused echo.elf "command line too long"
 check "names: 36 modules with 150-character paths all run" \
     test "$(grep -cE '^vana: process [0-9]+ \(d{63}\) exited with status 0$' "$klog")" -eq 36
