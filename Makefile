@@ -49,6 +49,10 @@ help:
 	@echo "make fuzz    run the fuzzers for FUZZ_SECONDS (default 60)"
 	@echo "make soak    churn and fuzzing boots for MINUTES (default 10), with a report"
 	@echo "make bench   wall-clock benchmarks against the seed, glibc and one system call per malloc; in-guest cycles"
+	@echo "make iso     a GRUB image, build/vana.iso, with the kernel and the demonstration programs"
+	@echo "make run-iso boot build/vana.iso from a CD-ROM through GRUB"
+	@echo "make compile_commands.json   every kernel, user and hosted compile, for clangd and other tools"
+	@echo "make format-check            the files listed in scripts/check-format.sh still match .clang-format"
 
 deps:
 	@scripts/install-deps.sh
@@ -79,6 +83,18 @@ run: deps all
 	cd build/user && $(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel ../$(notdir $(KERNEL)) -append "$(RUN_CMDLINE)" \
 		-initrd "$(DEMO_INITRD)"
 
+# A GRUB image (grub-mkrescue): the kernel, and the demonstration programs
+# as multiboot modules with the same strings as -initrd gives them.
+ISO := $(KERNEL:.elf=.iso)
+.PHONY: iso run-iso
+# Rebuilt every time (half a second), so a changed RUN_CMDLINE or DEMO_INITRD is never missed.
+iso: deps $(KERNEL) $(DEMO_MODULES)
+	@scripts/make-iso.sh $(ISO) $(KERNEL) "$(RUN_CMDLINE)" "$(DEMO_INITRD)"
+
+run-iso: iso
+	@echo "Booting Vana through GRUB; quit with Ctrl-A X."
+	cd build && $(QEMU) $(QEMU_FLAGS) -serial mon:stdio -cdrom $(notdir $(ISO))
+
 debug: deps all
 	@echo "QEMU waits for gdb on :1234 (serial output: build/debug-serial.log)."
 	(cd build/user && exec $(QEMU) $(QEMU_FLAGS) -serial file:../debug-serial.log -s -S \
@@ -99,7 +115,16 @@ MINUTES ?= 10
 soak: deps all
 	@MINUTES=$(MINUTES) tests/soak.sh
 
+# For editors: build/compile_commands.json (clangd finds it there) lists
+# every kernel, user, hosted and fuzz compile with its real flags.
+.PHONY: compile_commands.json format-check
+compile_commands.json: deps
+	@scripts/compile-commands.sh
+
+format-check: deps
+	@scripts/check-format.sh
+
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

@@ -4,9 +4,11 @@
 set -euo pipefail
 
 packages=(clang lld llvm nasm qemu-system-x86 libcmocka-dev make gdb python3
-          frama-c-base why3 z3 cvc4)
+          frama-c-base why3 z3 cvc4
+          grub-pc-bin grub-common xorriso mtools clang-format)
 commands=(clang ld.lld llvm-objcopy nasm qemu-system-i386 "" make gdb python3
-          frama-c why3 z3 cvc4)
+          frama-c why3 z3 cvc4
+          "" grub-mkrescue xorriso mformat clang-format)
 
 missing=()
 for i in "${!packages[@]}"; do

@@ -22,14 +22,28 @@ check() { # check NAME COMMAND...: pass if the command succeeds
 # programs' output) goes to $log = $LOG_DIR/NAME.log, the kernel log (COM2:
 # the kernel's lines alone, which no program can forge) to
 # $klog = $LOG_DIR/NAME.kernel.log, and QEMU's exit status to $status.
-# KERNEL_IMAGE names another kernel in build/ (vana-debug.elf).
+# KERNEL_IMAGE names another kernel in build/ (vana-debug.elf). With
+# BOOT_GRUB=1 the same boot goes through GRUB: scripts/make-iso.sh puts
+# the kernel, CMDLINE and INITRD into build/iso/NAME.iso, booted with -cdrom.
 boot() {
     local name=$1 memory=$2 cmdline=$3 initrd=$4
     log="$LOG_DIR/$name.log"
     klog="$LOG_DIR/$name.kernel.log"
     local args=(-m "$memory" -display none -serial stdio -serial "file:$PWD/$klog" -no-reboot -monitor none
-        -device "isa-debug-exit,iobase=0xf4,iosize=0x04" -kernel "../${KERNEL_IMAGE:-vana.elf}" -append "$cmdline")
-    [ -n "$initrd" ] && args+=(-initrd "$initrd")
+        -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
+    if [ "${BOOT_GRUB:-0}" = 1 ]; then
+        mkdir -p build/iso
+        if ! scripts/make-iso.sh "build/iso/$name.iso" "build/${KERNEL_IMAGE:-vana.elf}" "$cmdline" "$initrd" >"$log" 2>&1; then
+            cat "$log"
+            : >"$klog"
+            status=125
+            return
+        fi
+        args+=(-cdrom "$PWD/build/iso/$name.iso")
+    else
+        args+=(-kernel "../${KERNEL_IMAGE:-vana.elf}" -append "$cmdline")
+        [ -n "$initrd" ] && args+=(-initrd "$initrd")
+    fi
     set +e
     (cd build/user && timeout "$QEMU_TIMEOUT" qemu-system-i386 "${args[@]}" </dev/null) >"$log" 2>&1
     status=$?

@@ -72,4 +72,25 @@ else
     fail "debug heap: build/vana-debug.elf was not built (make DEBUG=1 kernel)"
 fi
 
+# --- through GRUB: the same in-kernel tests from a GRUB image (scripts/make-iso.sh) booted with -cdrom ---
+kernel_cases_ok=$cases_ok
+BOOT_GRUB=1 boot grub-ktest 128 ktest "ktest-module.txt arg1 arg2"
+grub_cases_ok=$(grep -cE '^    ok [0-9]+ ' "$log" || true)
+grub_cases_failed=$(grep -cE '^    not ok [0-9]+ ' "$log" || true)
+check "grub: every KTAP case ok, as many as under -kernel ($grub_cases_ok of $kernel_cases_ok)" \
+    test "$grub_cases_failed" -eq 0 -a "$grub_cases_ok" -eq "$kernel_cases_ok" -a "$grub_cases_ok" -gt 0
+check "grub: every suite reported" \
+    test "$(grep -cE '^ok [0-9]+ ' "$log")" -eq "$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$log")"
+check "grub: QEMU exit status 1 (all passed)" test "$status" -eq 1
+# GRUB loads modules one after another above the kernel: behind a 16 MiB one,
+# the program lies inside the kernel heap's range, which the copy must step around.
+head -c 16777216 /dev/zero >build/user/grub-pad.dat
+BOOT_GRUB=1 boot grub-modules-in-heap 128 "poweroff init=hello.elf" "grub-pad.dat,hello.elf a b"
+check "grub: a module loaded inside the heap's range is copied out whole" \
+    has_line "hello from process 1 (hello.elf), 2 argument(s): a b"
+check "grub: and the boot ends cleanly (exit status 1)" test "$status" -eq 1
+check "grub: kernel heap back where it started" heap_lines_equal
+rm -f build/user/grub-pad.dat build/iso/grub-modules-in-heap.iso build/iso/grub-modules-in-heap.iso.log
+rm -rf build/iso/grub-modules-in-heap.iso.d
+
 finish kernel
