@@ -44,9 +44,11 @@
  */
 #include "memory.h"
 
-#include <cpuid.h>
 #include <stdbool.h>
 #include <stdint.h>
+#ifndef __FRAMAC__
+#include <cpuid.h>   /* Frama-C reads only the C below; see the string instructions' contracts */
+#endif
 
 typedef uintptr_t __attribute__((may_alias, aligned(1))) unaligned_word;
 typedef uintptr_t __attribute__((may_alias)) word;
@@ -68,6 +70,38 @@ typedef uintptr_t __attribute__((may_alias)) word;
  */
 #define COMPARE_STRING_MIN_BYTES (256 * WORD_SIZE)
 
+/*
+ * The string instructions, each behind a function that first asks the CPU
+ * whether it runs that instruction fast. Frama-C cannot read inline
+ * assembly or CPUID: it sees only these declarations, whose contracts
+ * say what the instruction does (Intel SDM Vol. 2B, REP, STOS, MOVS,
+ * CMPS, with DF = 0) and are assumed, not proved (docs/proofs.md).
+ */
+
+/*@ requires \valid(p + (0 .. size - 1));
+    assigns p[0 .. size - 1];
+    ensures assumed_stosb_fills: \result != 0 ==> \forall integer i; 0 <= i < size ==> p[i] == byte;
+    ensures assumed_stosb_or_nothing: \result == 0 ==> \forall integer i; 0 <= i < size ==> p[i] == \old(p[i]);
+*/
+static bool fill_with_stosb(unsigned char* p, unsigned char byte, size_t size);
+
+/*@ requires \valid(d + (0 .. len - 1)) && \valid_read(s + (0 .. len - 1));
+    requires \separated(d + (0 .. len - 1), s + (0 .. len - 1)) || d <= s;
+    assigns d[0 .. len - 1] \from s[0 .. len - 1];
+    ensures assumed_movsb_copies: \result != 0 ==> \forall integer i; 0 <= i < len ==> d[i] == \old(s[i]);
+    ensures assumed_movsb_or_nothing: \result == 0 ==> \forall integer i; 0 <= i < len ==> d[i] == \old(d[i]);
+*/
+static bool copy_with_movsb(unsigned char* d, const unsigned char* s, size_t len);
+
+/*@ requires \valid_read(a + (0 .. count - 1)) && \valid_read(b + (0 .. count - 1)) && \valid(result);
+    requires count >= 1;
+    assigns *result \from a[0 .. count - 1], b[0 .. count - 1];
+    ensures assumed_cmpsb_or_nothing: \result == 0 || \result == 1;
+    ensures assumed_cmpsb_compares: \result != 0 ==> memory_compared((char*)a, (char*)b, count, *result);
+*/
+static bool compare_with_cmpsb(const unsigned char* a, const unsigned char* b, size_t count, int* result);
+
+#ifndef __FRAMAC__
 #define CPUID_FSRC (1u << 11) /* CPUID Fn8000_0021_EAX: Fast Short REPE CMPSB */
 
 enum cpu_feature {
@@ -109,6 +143,47 @@ static bool cpu_has(enum cpu_feature feature)
     return (features & feature) != 0;
 }
 
+/*
+ * REP STOSB over [p, p + size) if the CPU has ERMS; returns whether it
+ * did. It stores byte at p, p + 1, ..., as a byte loop would.
+ */
+static bool fill_with_stosb(unsigned char* p, unsigned char byte, size_t size)
+{
+    if (!cpu_has(FAST_MOVSB_STOSB))
+        return false;
+    __asm__ volatile("rep stosb" : "+D"(p), "+c"(size) : "a"(byte) : "memory");
+    return true;
+}
+
+/*
+ * REP MOVSB from s to d if the CPU has ERMS; returns whether it did.
+ * However the CPU moves the data, the result is that of copying one byte
+ * at a time from the lowest (Intel SDM Vol. 2B, REP and MOVS), which
+ * reads each source byte before the copy overwrites it when d <= s.
+ */
+static bool copy_with_movsb(unsigned char* d, const unsigned char* s, size_t len)
+{
+    if (!cpu_has(FAST_MOVSB_STOSB))
+        return false;
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(len) : : "memory");
+    return true;
+}
+
+/*
+ * REPE CMPSB over count >= 1 pairs if the CPU has FSRC; returns whether
+ * it did, with memcmp's result in *result.
+ */
+static bool compare_with_cmpsb(const unsigned char* a, const unsigned char* b, size_t count, int* result)
+{
+    if (!cpu_has(FAST_CMPSB))
+        return false;
+    __asm__ volatile("repe cmpsb" : "+S"(a), "+D"(b), "+c"(count) : : "memory", "cc");
+    /* It stops just past the first pair that differs, or past the last pair. */
+    *result = a[-1] == b[-1] ? 0 : a[-1] < b[-1] ? -1 : 1;
+    return true;
+}
+#endif
+
 static uintptr_t load_word(const unsigned char* p)
 {
     return *(const unaligned_word*)p;
@@ -129,10 +204,8 @@ void* memset(void* ptr, int c, size_t size)
     unsigned char* p = ptr;
     unsigned char byte = (unsigned char)c;
 
-    if (size >= STRING_MIN_BYTES && cpu_has(FAST_MOVSB_STOSB)) {
-        __asm__ volatile("rep stosb" : "+D"(p), "+c"(size) : "a"(byte) : "memory");
+    if (size >= STRING_MIN_BYTES && fill_with_stosb(p, byte, size))
         return ptr;
-    }
     while (size > 0 && (uintptr_t)p % WORD_SIZE != 0) {
         *p++ = byte;
         size--;
@@ -172,11 +245,9 @@ int memcmp(const void* s1, const void* s2, size_t count)
     const unsigned char* a = s1;
     const unsigned char* b = s2;
 
-    if (count >= COMPARE_STRING_MIN_BYTES && cpu_has(FAST_CMPSB)) {
-        __asm__ volatile("repe cmpsb" : "+S"(a), "+D"(b), "+c"(count) : : "memory", "cc");
-        /* It stops just past the first pair that differs, or past the last pair. */
-        return a[-1] == b[-1] ? 0 : a[-1] < b[-1] ? -1 : 1;
-    }
+    int result;
+    if (count >= COMPARE_STRING_MIN_BYTES && compare_with_cmpsb(a, b, count, &result))
+        return result;
     /*
      * Eight words per branch: XOR is zero where two words match, and OR
      * gathers the eight. On the EPYC this compared about 15 bytes per
@@ -202,18 +273,11 @@ int memcmp(const void* s1, const void* s2, size_t count)
     return 0;
 }
 
-/*
- * Copy forward; correct for overlap only when dest is below src. So is
- * REP MOVSB: however the CPU moves the data, the result is that of
- * copying one byte at a time from the lowest (Intel SDM Vol. 2B, REP and
- * MOVS), which reads each source byte before the copy overwrites it.
- */
+/* Copy forward; correct for overlap only when dest is below src, as is REP MOVSB. */
 static void copy_forward(unsigned char* d, const unsigned char* s, size_t len)
 {
-    if (len >= STRING_MIN_BYTES && cpu_has(FAST_MOVSB_STOSB)) {
-        __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(len) : : "memory");
+    if (len >= STRING_MIN_BYTES && copy_with_movsb(d, s, len))
         return;
-    }
     while (len > 0 && (uintptr_t)d % WORD_SIZE != 0) {
         *d++ = *s++;
         len--;

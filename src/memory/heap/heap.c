@@ -18,26 +18,41 @@
 #include "memory/memory.h"
 #include "status.h"
 
+/*@ assigns \nothing;
+    ensures \result == (entry & HEAP_BLOCK_TYPE_MASK);
+*/
 static int heap_block_type(HEAP_BLOCK_TABLE_ENTRY entry)
 {
     return entry & HEAP_BLOCK_TYPE_MASK;
 }
 
+/*@ requires heap_storage(heap);
+    requires index < heap->table->total;
+    assigns \nothing;
+*/
 static bool heap_block_is_free(const struct heap* heap, size_t index)
 {
     return heap_entry_is_free(heap->table->entries[index]);
 }
 
+/*@ assigns \nothing; */
 static bool heap_validate_alignment(void* ptr)
 {
     return ((uintptr_t)ptr % VANA_HEAP_BLOCK_SIZE) == 0;
 }
 
+/*@ requires \valid_read(heap);
+    assigns \nothing;
+    ensures \result == (size_t)((uintptr_t)address - (uintptr_t)heap->saddr) / VANA_HEAP_BLOCK_SIZE;
+*/
 static size_t heap_block_to_index(const struct heap* heap, const void* address)
 {
     return ((uintptr_t)address - (uintptr_t)heap->saddr) / VANA_HEAP_BLOCK_SIZE;
 }
 
+/*@ requires \valid_read(heap);
+    assigns \nothing;
+*/
 static void* heap_block_to_address(const struct heap* heap, size_t index)
 {
     return (char*)heap->saddr + index * VANA_HEAP_BLOCK_SIZE;
@@ -88,6 +103,11 @@ static size_t heap_run_blocks(const struct heap* heap, size_t first)
  * return true; otherwise (outside the heap, misaligned, interior, free)
  * return false.
  */
+/*@ requires heap_storage(heap);
+    requires \valid(index) && \separated(index, heap->table);
+    assigns *index;
+    ensures inside: \result ==> *index < heap->table->total;
+*/
 static bool heap_allocation_index(const struct heap* heap, const void* ptr, size_t* index)
 {
     uintptr_t start = (uintptr_t)heap->saddr;
@@ -98,7 +118,7 @@ static bool heap_allocation_index(const struct heap* heap, const void* ptr, size
     if ((address - start) % VANA_HEAP_BLOCK_SIZE != 0)
         return false;
 
-    size_t i = heap_block_to_index(heap, ptr);
+    size_t i = (address - start) / VANA_HEAP_BLOCK_SIZE;
     HEAP_BLOCK_TABLE_ENTRY entry = heap->table->entries[i];
     if (heap_block_type(entry) != HEAP_BLOCK_TABLE_ENTRY_TAKEN || !(entry & HEAP_BLOCK_IS_FIRST))
         return false;
@@ -199,6 +219,10 @@ int heap_free(struct heap* heap, void* ptr)
  * @heap: the heap
  * Return: the count, kept as allocations come and go (no walk).
  */
+/*@ requires \valid_read(heap);
+    assigns \nothing;
+    ensures \result == heap->blocks_taken;
+*/
 size_t heap_blocks_in_use(const struct heap* heap)
 {
     return heap->blocks_taken;
@@ -260,15 +284,31 @@ int heap_reserve(struct heap* heap, void* start, void* end)
  * evenly, and the last may stand for fewer blocks): '.' when all of them
  * are free, '#' when all are taken, '+' when some are.
  */
+/*@ requires heap_storage(heap);
+    requires width >= 1 && \valid(out + (0 .. width));
+    requires \separated(out + (0 .. width), heap, heap->table,
+                         heap->table->entries + (0 .. heap->table->total - 1));
+    assigns out[0 .. width];
+*/
 void heap_usage_map(const struct heap* heap, char* out, size_t width)
 {
     size_t total = heap->table->total;
     size_t per_character = total / width + (total % width != 0);
     size_t written = 0;
 
+    //@ assert per_character <= total;
+    /*@ loop invariant 0 <= written <= width;
+        loop assigns first, written, out[0 .. width - 1];
+        loop variant width - written;
+    */
     for (size_t first = 0; first < total && written < width; first += per_character) {
         size_t last = first + per_character < total ? first + per_character : total;
         size_t taken = 0;
+        /*@ loop invariant first <= i <= last;
+            loop invariant taken <= i - first;
+            loop assigns i, taken;
+            loop variant last - i;
+        */
         for (size_t i = first; i < last; i++)
             taken += !heap_block_is_free(heap, i);
         out[written++] = taken == 0 ? '.' : taken == last - first ? '#' : '+';

@@ -21,6 +21,9 @@
 
 typedef unsigned char HEAP_BLOCK_TABLE_ENTRY;
 
+/*@ assigns \nothing;
+    ensures free: \result <==> (entry & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE;
+*/
 static inline bool heap_entry_is_free(HEAP_BLOCK_TABLE_ENTRY entry)
 {
     return (entry & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE;
@@ -80,6 +83,18 @@ struct heap
     void* saddr;              /* address of block 0 */
     size_t blocks_taken;      /* for heap_blocks_in_use and the statistics */
 };
+
+/*@ // The table's arrays are there, each valid for its size (docs/proofs.md):
+    // what every function of the heap and its index may read and write.
+    predicate heap_table_storage{L}(struct heap_table* table) =
+        \valid_read(table) && table->total <= HEAP_MAX_BLOCKS &&
+        \valid(table->entries + (0 .. table->total - 1)) &&
+        \valid(table->free_map + (0 .. HEAP_INDEX_WORDS(table->total) - 1)) &&
+        \valid(table->free_tree + (0 .. HEAP_INDEX_NODES(table->total) - 1));
+
+    predicate heap_storage{L}(struct heap* heap) =
+        \valid_read(heap) && heap_table_storage(heap->table);
+*/
 
 /*
  * heap_size_to_blocks - whole blocks needed for size bytes: the one place

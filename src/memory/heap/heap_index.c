@@ -27,17 +27,30 @@
 #define WORD_BLOCKS HEAP_INDEX_WORD_BLOCKS
 #define ALL_FREE UINT64_MAX
 
+/*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
+    assigns \nothing;
+    ensures \result == HEAP_INDEX_BITMAP_WORDS(table->total);
+*/
 static size_t words_of(const struct heap_table* table)
 {
     return HEAP_INDEX_BITMAP_WORDS(table->total);
 }
 
+/*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
+    assigns \nothing;
+    ensures \result == table->free_map + HEAP_INDEX_BITMAP_WORDS(table->total);
+*/
 static uint64_t* summary_of(const struct heap_table* table)
 {
     return table->free_map + words_of(table);
 }
 
 /* Set word w's summary bit while the word has a free block, clear it otherwise. */
+/*@ requires heap_table_storage(table);
+    requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
+    requires \separated(table, table->free_map + (0 .. HEAP_INDEX_WORDS(table->total) - 1));
+    assigns table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + w / HEAP_INDEX_WORD_BLOCKS];
+*/
 static void summarize_word(struct heap_table* table, size_t w)
 {
     uint64_t* summary = &summary_of(table)[w / WORD_BLOCKS];
@@ -46,9 +59,17 @@ static void summarize_word(struct heap_table* table, size_t w)
 }
 
 /* The summary word s that the map's words imply. */
+/*@ requires heap_table_storage(table);
+    requires s < HEAP_INDEX_SUMMARY_WORDS(table->total);
+    assigns \nothing;
+*/
 static uint64_t summary_from_map(const struct heap_table* table, size_t s)
 {
     uint64_t summary = 0;
+    /*@ loop invariant s * WORD_BLOCKS <= w;
+        loop assigns w, summary;
+        loop variant HEAP_INDEX_BITMAP_WORDS(table->total) - w;
+    */
     for (size_t w = s * WORD_BLOCKS; w < (s + 1) * WORD_BLOCKS && w < words_of(table); w++)
         summary |= (uint64_t)(table->free_map[w] != 0) << w % WORD_BLOCKS;
     return summary;
@@ -62,6 +83,10 @@ static size_t leaves_of(const struct heap_table* table)
 }
 
 /* The bits of word w that stand for blocks in [first, end); the word must overlap the range. */
+/*@ requires first < end && w * WORD_BLOCKS < end && first < (w + 1) * WORD_BLOCKS;
+    requires (w + 1) * WORD_BLOCKS <= SIZE_MAX;
+    assigns \nothing;
+*/
 static uint64_t word_mask(size_t w, size_t first, size_t end)
 {
     size_t base = w * WORD_BLOCKS;
@@ -71,9 +96,17 @@ static uint64_t word_mask(size_t w, size_t first, size_t end)
 }
 
 /* The free-map word that the table's entries imply: a byte walk, for building and checking only. */
+/*@ requires heap_table_storage(table);
+    requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
+    assigns \nothing;
+*/
 static uint64_t word_from_table(const struct heap_table* table, size_t w)
 {
     uint64_t word = 0;
+    /*@ loop invariant 0 <= b <= WORD_BLOCKS;
+        loop assigns b, word;
+        loop variant WORD_BLOCKS - b;
+    */
     for (size_t b = 0; b < WORD_BLOCKS && w * WORD_BLOCKS + b < table->total; b++) {
         if (heap_entry_is_free(table->entries[w * WORD_BLOCKS + b]))
             word |= (uint64_t)1 << b;
@@ -114,6 +147,7 @@ static uint32_t longest_run(uint64_t word)
  * freed between taken neighbours, which is much of what a busy heap does,
  * leaves the tree as it was.
  */
+/*@ assigns \nothing; */
 static uint64_t without_lone_blocks(uint64_t word)
 {
     uint64_t pairs = word & word >> 1;   /* bit i: blocks i and i + 1 both free */
@@ -130,6 +164,7 @@ static struct heap_index_node word_node(uint64_t word)
 }
 
 /* The free runs of two adjacent ranges of 'half' blocks each, taken as one. */
+/*@ assigns \nothing; */
 static struct heap_index_node join(struct heap_index_node left, struct heap_index_node right, uint32_t half)
 {
     struct heap_index_node node;
@@ -143,6 +178,7 @@ static struct heap_index_node join(struct heap_index_node left, struct heap_inde
     return node;
 }
 
+/*@ assigns \nothing; */
 static bool same_node(struct heap_index_node a, struct heap_index_node b)
 {
     /* One test, not three: whether a node changed is hard to predict. */
@@ -150,6 +186,9 @@ static bool same_node(struct heap_index_node a, struct heap_index_node b)
 }
 
 /* Store value in *node; return whether that changed it. */
+/*@ requires \valid(node);
+    assigns *node;
+*/
 static bool store_node(struct heap_index_node* node, struct heap_index_node value)
 {
     if (same_node(*node, value))
@@ -329,10 +368,18 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
  * @blocks: at least 1, with first + blocks <= table->total
  * Return: true when all are free.
  */
+/*@ requires heap_table_storage(table);
+    requires blocks >= 1 && first + blocks <= table->total;
+    assigns \nothing;
+*/
 bool heap_index_is_free(const struct heap_table* table, size_t first, size_t blocks)
 {
     size_t end = first + blocks;
 
+    /*@ loop invariant first / WORD_BLOCKS <= w <= HEAP_INDEX_BITMAP_WORDS(table->total);
+        loop assigns w;
+        loop variant HEAP_INDEX_BITMAP_WORDS(table->total) - w;
+    */
     for (size_t w = first / WORD_BLOCKS; w * WORD_BLOCKS < end; w++) {
         uint64_t mask = word_mask(w, first, end);
         if ((table->free_map[w] & mask) != mask)
