@@ -6,6 +6,9 @@
  *   churn W N [SEED]  W waves of N children each doing random allocations,
  *            one in ten killed by a page fault; the heap is back after each wave
  *   orphans  children that outlive their parent (the parent exits first)
+ *   run PROG ARGS  spawn PROG ARGS, say how many cycles the spawn call
+ *            took (the kernel loads the program with interrupts off), wait
+ *            for it, and exit with its exit status
  */
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +123,32 @@ static void orphans(void)
     /* Exit with one child ended and not waited for, and one still running. */
 }
 
+static inline unsigned long long cycles(void)
+{
+    unsigned int low, high;
+    __asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
+    return ((unsigned long long)high << 32) | low;
+}
+
+static int run(int argc, char** argv)
+{
+    static char line[512];
+    line[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        if (strlen(line) + strlen(argv[i]) + 2 > sizeof(line))
+            return 2;
+        strcat(line, argv[i]);
+        strcat(line, " ");
+    }
+    unsigned long long start = cycles();
+    int pid = vana_spawn(line), status = -1;
+    unsigned long long spent = cycles() - start;
+    CHECK(pid > 0);
+    printf("family: spawn of %s took %u million cycles\n", argv[0], (unsigned)(spent / 1000000));
+    CHECK(vana_wait(pid, &status) == pid && VANA_WIFEXITED(status));
+    return check_failures() ? 1 : VANA_WEXITSTATUS(status);
+}
+
 int main(int argc, char** argv)
 {
     const char* mode = argc > 1 ? argv[1] : "basic";
@@ -132,6 +161,8 @@ int main(int argc, char** argv)
               argc > 4 ? (unsigned int)atoi(argv[4]) : 12345);
     else if (strcmp(mode, "orphans") == 0)
         orphans();
+    else if (strcmp(mode, "run") == 0 && argc > 2)
+        return run(argc - 2, argv + 2);
     printf("family %s: %d failures\n", mode, check_failures());
     return check_failures();
 }

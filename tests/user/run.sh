@@ -140,6 +140,12 @@ check "bigelf: the largest accepted ELF (32 headers x 12 MiB) loads and runs" ex
 check "bigelf: the kernel goes on" has_line "hello from process 2 (hello.elf), 1 argument(s): after"
 check "bigelf: the whole boot takes under 60 seconds" test $((SECONDS - started)) -lt 60
 check "bigelf: kernel heap back where it started" heap_lines_equal
+boot bigelf-spawn 128 poweroff "ticker.elf 300,family.elf run largest.elf,largest.elf"
+check "bigelf: spawning the largest accepted ELF works" exited_ok 2 family.elf
+check "bigelf: the spawn's load time is printed (bound: docs/syscalls.md)" \
+    grep -qE '^family: spawn of largest.elf took [0-9]+ million cycles$' "$log"
+check "bigelf: another process kept running and finished" exited_ok 1 ticker.elf
+check "bigelf: kernel heap back where it started (spawn)" heap_lines_equal
 
 # --- the life cycle: spawn and wait --------------------------------------
 cp $dir/bad-magic.elf $dir/bad.elf
