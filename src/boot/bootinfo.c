@@ -121,30 +121,36 @@ int boot_info_capture(uint32_t magic, uint32_t multiboot_info_address)
 }
 
 /*
- * Take every free heap block that overlaps [start, end) as a one-block
- * allocation, so that nothing the heap hands out lands on loader data that
- * is still to be read. Called before anything else is allocated, so every
- * taken block in such a range is one of these.
+ * Hold (take as one-block allocations) or release every heap block that
+ * overlaps [start, end), so that nothing the heap hands out lands on loader
+ * data that is still to be read. Holding happens before anything else is
+ * allocated, so every taken block in such a range is one of these; a block
+ * two ranges share is held once and released once (heap_reserve and
+ * heap_free refuse the second time).
  */
-static void boot_reserve(uintptr_t start, uintptr_t end)
+static void boot_hold_blocks(uintptr_t start, uintptr_t end, bool hold)
 {
     struct heap* heap = kheap_get();
     if (!ranges_overlap(start, end, HEAP_START, HEAP_END))
         return;
     start = start < HEAP_START ? HEAP_START : start - start % VANA_HEAP_BLOCK_SIZE;
     end = end > HEAP_END ? HEAP_END : end;
-    for (uintptr_t block = start; block < end; block += VANA_HEAP_BLOCK_SIZE)
-        heap_reserve(heap, (void*)block, (void*)(block + VANA_HEAP_BLOCK_SIZE));
+    for (uintptr_t block = start; block < end; block += VANA_HEAP_BLOCK_SIZE) {
+        if (hold)
+            heap_reserve(heap, (void*)block, (void*)(block + VANA_HEAP_BLOCK_SIZE));
+        else
+            heap_free(heap, (void*)block);
+    }
+}
+
+static void boot_reserve(uintptr_t start, uintptr_t end)
+{
+    boot_hold_blocks(start, end, true);
 }
 
 static void boot_release(uintptr_t start, uintptr_t end)
 {
-    if (!ranges_overlap(start, end, HEAP_START, HEAP_END))
-        return;
-    start = start < HEAP_START ? HEAP_START : start - start % VANA_HEAP_BLOCK_SIZE;
-    end = end > HEAP_END ? HEAP_END : end;
-    for (uintptr_t block = start; block < end; block += VANA_HEAP_BLOCK_SIZE)
-        heap_free(kheap_get(), (void*)block);  /* -EINVARG for a block an earlier range released */
+    boot_hold_blocks(start, end, false);
 }
 
 static bool boot_module_usable(const struct multiboot_module* module, uint32_t index)
