@@ -25,6 +25,7 @@
 static int next_pid = 1;
 
 static void process_free_all_allocations(struct process* process);
+static size_t process_count_fixed_blocks(struct process* process);
 
 /* The name shown for a command line: its first word, cut to fit the record. */
 static void process_name_from_command_line(char name[PROCESS_NAME_MAX], const char* command_line)
@@ -82,6 +83,7 @@ int process_create(const char* command_line, const void* program, size_t size, s
     }
     /* Only a program that loaded gets a pid, so pids follow the programs that run. */
     process->pid = next_pid++;
+    process->fixed_blocks = process_count_fixed_blocks(process);
     *out = process;
     return 0;
 }
@@ -167,11 +169,16 @@ static void process_unmap_blocks(struct process* process, void* ptr, size_t bloc
  */
 size_t process_held_blocks(struct process* process)
 {
-    struct heap* heap = kheap_get();
-    return 2 + paging_owned_tables(&process->directory) + heap_allocation_blocks(heap, process->image) +
-           heap_allocation_blocks(heap, process->stack) + heap_allocation_blocks(heap, process->arguments) +
-           heap_allocation_blocks(heap, process->task.kernel_stack) + process->allocated_blocks +
+    return process->fixed_blocks + paging_owned_tables(&process->directory) + process->allocated_blocks +
            process->ended_children;
+}
+
+/* What a process holds from its creation to its end: record, directory, image, stack, arguments, kernel stack. */
+static size_t process_count_fixed_blocks(struct process* process)
+{
+    struct heap* heap = kheap_get();
+    return 2 + heap_allocation_blocks(heap, process->image) + heap_allocation_blocks(heap, process->stack) +
+           heap_allocation_blocks(heap, process->arguments) + heap_allocation_blocks(heap, process->task.kernel_stack);
 }
 
 /*

@@ -28,6 +28,7 @@ struct process
      */
     size_t allocation_count;
     size_t allocated_blocks;
+    size_t fixed_blocks;  /* record, directory, image, stack, arguments, kernel stack: set once loaded */
     /*
      * The family: a parent that spawned this process (NULL for a boot
      * module, or once the parent has ended), and the children it spawned,

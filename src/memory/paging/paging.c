@@ -133,6 +133,7 @@ struct paging_4gb_chunk* paging_new_4gb(uint8_t flags)
             table[b] = (offset + (uint32_t)b * PAGING_PAGE_SIZE) | flags;
         offset += PAGING_TOTAL_ENTRIES_PER_TABLE * PAGING_PAGE_SIZE;
         directory[i] = paging_table_entry_address(table) | flags | PAGING_IS_WRITEABLE | PAGING_TABLE_IS_OWNED;
+        chunk->owned_tables++;
     }
     return chunk;
 
@@ -159,6 +160,7 @@ int paging_new_shared_4gb(struct paging_4gb_chunk* chunk, const struct paging_4g
     for (int i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++)
         directory[i] = kernel->directory_entry[i] & ~PAGING_TABLE_IS_OWNED;
     chunk->directory_entry = directory;
+    chunk->owned_tables = 0;
     return 0;
 }
 
@@ -177,6 +179,7 @@ void paging_release_4gb(struct paging_4gb_chunk* chunk)
     }
     kfree(directory);
     chunk->directory_entry = NULL;
+    chunk->owned_tables = 0;
     /* Forget it, so that no later paging_set reads the freed directory. */
     if (chunk == current_directory)
         current_directory = NULL;
@@ -298,6 +301,7 @@ static uint32_t* paging_owned_table(struct paging_4gb_chunk* chunk, uint32_t ind
     }
     directory[index] = paging_table_entry_address(table) | (entry & PAGING_FLAGS_MASK) | PAGING_IS_PRESENT |
                        PAGING_TABLE_IS_OWNED;
+    chunk->owned_tables++;
     /* The whole 4 MiB region now translates through another table. */
     if (chunk == current_directory)
         paging_load_directory(directory);
@@ -562,6 +566,7 @@ int paging_share_unchanged_table(struct paging_4gb_chunk* chunk, const struct pa
             return 0;
     }
     chunk->directory_entry[index] = kernel_entry & ~PAGING_TABLE_IS_OWNED;
+    chunk->owned_tables--;
     /*
      * The CPU also caches directory entries, and only a CR3 write (or an
      * invlpg of each page) drops them: do that before the old table's
@@ -611,10 +616,7 @@ bool paging_next_user_range(uint32_t* directory, uint64_t from, uint64_t* start,
 /* paging_owned_tables - how many page tables chunk owns (the measure of its cost). */
 size_t paging_owned_tables(const struct paging_4gb_chunk* chunk)
 {
-    size_t owned = 0;
-    for (int i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++)
-        owned += (chunk->directory_entry[i] & PAGING_TABLE_IS_OWNED) != 0;
-    return owned;
+    return chunk->owned_tables;
 }
 
 static struct paging_4gb_chunk* kernel_directory;

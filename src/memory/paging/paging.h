@@ -40,6 +40,7 @@
 struct paging_4gb_chunk
 {
     uint32_t* directory_entry;
+    size_t owned_tables;  /* directory entries with PAGING_TABLE_IS_OWNED, kept as they change */
 };
 
 struct paging_4gb_chunk* paging_new_4gb(uint8_t flags);

@@ -54,9 +54,19 @@ static int setup(void** state)
     return 0;
 }
 
+/* The owned bits of chunk's directory, counted: what paging_owned_tables keeps without a walk. */
+static size_t count_owned_tables(struct paging_4gb_chunk* chunk)
+{
+    size_t owned = 0;
+    for (int i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++)
+        owned += (paging_4gb_chunk_get_directory(chunk)[i] & PAGING_TABLE_IS_OWNED) != 0;
+    return owned;
+}
+
 static int teardown(void** state)
 {
     struct fixture* f = *state;
+    assert_int_equal(paging_owned_tables(f->kernel), count_owned_tables(f->kernel));
     paging_switch(&nothing_loaded);
     paging_free_4gb(f->kernel);
     /* Every case must give back whatever it took. */
