@@ -47,8 +47,8 @@ struct subject
 
 static HEAP_BLOCK_TABLE_ENTRY table_entries[MAX_BLOCKS];
 static uint64_t table_free_map[HEAP_INDEX_WORDS(MAX_BLOCKS)];
-static struct heap_index_node table_free_tree[HEAP_INDEX_NODES(MAX_BLOCKS)];
-static struct heap_table table = {table_entries, 0, table_free_map, table_free_tree};
+static uint8_t table_free_runs[HEAP_INDEX_BYTES(MAX_BLOCKS)];
+static struct heap_table table = {table_entries, 0, table_free_map, table_free_runs};
 static struct heap vana_heap;
 static struct seed_heap seed_heap;
 
@@ -299,10 +299,10 @@ static struct result fill_and_drain(const struct subject* s, size_t heap_blocks,
 
 /*
  * The index's worst case, and the seed's best: malloc and free of one
- * block at the front of an empty heap. Taking block 0 changes the free
- * run at the start of every node from the leaf to the root, and giving it
- * back changes them all again, so every update climbs the whole tree. The
- * seed's scan stops at block 0.
+ * block at the front of an empty heap. Taking block 0 changes the run
+ * bytes of word 0 and the fits of its neighbour, and giving it back
+ * changes them again; the seed's scan stops at block 0, a single
+ * well-predicted branch.
  */
 static struct result front_block(const struct subject* s, size_t heap_blocks, size_t operations)
 {
@@ -326,8 +326,9 @@ static struct result front_block(const struct subject* s, size_t heap_blocks, si
  * A pattern the seed handles badly: every other block taken up to 90% of
  * the heap, the rest free. In turn, a one-block request (it takes the
  * first hole, and its free puts it back) and a two-block request, which no
- * hole fits: the seed scans past all 11,520 holes, the index walks down
- * the tree past them (lone free blocks are not in the tree at all).
+ * hole fits: the seed scans past all 11,520 holes, the index compares
+ * their words' fits bytes eight at a time (lone free blocks count in no
+ * fits byte at all).
  */
 static struct result checkerboard(const struct subject* s, size_t heap_blocks, size_t operations)
 {

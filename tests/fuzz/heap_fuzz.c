@@ -3,8 +3,8 @@
  * libFuzzer target for the block-table heap (src/memory/heap/heap.c).
  *
  * The input is a program of 3-byte steps (operation, a, b) run against a
- * 200-block heap: four words of the free index, three of them whole, and a
- * tree of three levels, so runs cross words and subtrees. Beside the heap
+ * 200-block heap: four words of the free index, three of them whole, so
+ * runs cross words and runs of whole words form. Beside the heap
  * the target keeps its own model: which blocks each live allocation covers.
  * After every step it demands that the heap agrees with the model exactly:
  * same placement (leftmost fit), same table bytes, same counts,
@@ -26,7 +26,7 @@
 #define BLOCK VANA_HEAP_BLOCK_SIZE
 #define FUZZ_BLOCKS 200
 #define FUZZ_WORDS HEAP_INDEX_WORDS(FUZZ_BLOCKS)
-#define FUZZ_NODES HEAP_INDEX_NODES(FUZZ_BLOCKS)
+#define FUZZ_RUN_BYTES HEAP_INDEX_BYTES(FUZZ_BLOCKS)
 #define GUARD_BYTES 32
 #define GUARD 0x5C
 
@@ -38,8 +38,8 @@ static struct
     unsigned char after[GUARD_BYTES];
     uint64_t free_map[FUZZ_WORDS];
     unsigned char after_map[GUARD_BYTES];
-    struct heap_index_node free_tree[FUZZ_NODES];
-    unsigned char after_tree[GUARD_BYTES];
+    uint8_t free_runs[FUZZ_RUN_BYTES];
+    unsigned char after_runs[GUARD_BYTES];
 } table_bytes;
 static _Alignas(BLOCK) unsigned char arena[FUZZ_BLOCKS * BLOCK];
 static struct heap_table table;
@@ -79,7 +79,7 @@ static void reset(void)
     table.entries = table_bytes.entries;
     table.total = FUZZ_BLOCKS;
     table.free_map = table_bytes.free_map;
-    table.free_tree = table_bytes.free_tree;
+    table.free_runs = table_bytes.free_runs;
     CHECK(heap_create(&heap, arena, arena + sizeof(arena), &table) == 0);
     memset(taken, 0, sizeof(taken));
     live_count = 0;
@@ -156,7 +156,7 @@ static void check_heap_matches_model(void)
     CHECK(heap_blocks_in_use(&heap) == in_use);
     for (size_t i = 0; i < GUARD_BYTES; i++) {
         CHECK(table_bytes.before[i] == GUARD && table_bytes.after[i] == GUARD);
-        CHECK(table_bytes.after_map[i] == GUARD && table_bytes.after_tree[i] == GUARD);
+        CHECK(table_bytes.after_map[i] == GUARD && table_bytes.after_runs[i] == GUARD);
     }
 }
 
@@ -165,21 +165,21 @@ struct snapshot
 {
     HEAP_BLOCK_TABLE_ENTRY entries[FUZZ_BLOCKS];
     uint64_t free_map[FUZZ_WORDS];
-    struct heap_index_node free_tree[FUZZ_NODES];
+    uint8_t free_runs[FUZZ_RUN_BYTES];
 };
 
 static void take_snapshot(struct snapshot* s)
 {
     memcpy(s->entries, table_bytes.entries, sizeof(s->entries));
     memcpy(s->free_map, table_bytes.free_map, sizeof(s->free_map));
-    memcpy(s->free_tree, table_bytes.free_tree, sizeof(s->free_tree));
+    memcpy(s->free_runs, table_bytes.free_runs, sizeof(s->free_runs));
 }
 
 static bool unchanged_since(const struct snapshot* s)
 {
     return memcmp(s->entries, table_bytes.entries, sizeof(s->entries)) == 0 &&
            memcmp(s->free_map, table_bytes.free_map, sizeof(s->free_map)) == 0 &&
-           memcmp(s->free_tree, table_bytes.free_tree, sizeof(s->free_tree)) == 0;
+           memcmp(s->free_runs, table_bytes.free_runs, sizeof(s->free_runs)) == 0;
 }
 
 /*

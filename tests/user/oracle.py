@@ -271,11 +271,15 @@ def run_boot(number, args, verdicts, deadline, tally):
         qemu = subprocess.Popen(command, cwd="build/user", stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT)
     try:
-        while not os.path.exists(socket_path):
+        # The socket's file appears a moment before QEMU listens on it: a
+        # refused connection means "not yet", until QEMU ends or time is up.
+        while qmp is None:
             if qemu.poll() is not None or time.monotonic() > deadline:
                 return [f"QEMU did not open its QMP socket (exit status {qemu.poll()})"]
-            time.sleep(0.01)
-        qmp = Qmp(socket_path, timeout=max(5.0, deadline - time.monotonic()))
+            try:
+                qmp = Qmp(socket_path, timeout=max(5.0, deadline - time.monotonic()))
+            except (FileNotFoundError, ConnectionRefusedError):
+                time.sleep(0.01)
         while time.monotonic() < deadline:
             time.sleep(args.interval)
             try:

@@ -132,7 +132,7 @@ static bool heap_allocation_index(const struct heap* heap, const void* ptr, size
  * @ptr: the first block's address, block-aligned
  * @end: the address just past the last block, block-aligned
  * @table: table->total entries, and index storage for them:
- *         HEAP_INDEX_WORDS(total) words and HEAP_INDEX_NODES(total) nodes
+ *         HEAP_INDEX_WORDS(total) words and HEAP_INDEX_BYTES(total) bytes
  *
  * The range must hold exactly table->total blocks. Every entry is set
  * free and the index is built to match.
@@ -142,7 +142,7 @@ static bool heap_allocation_index(const struct heap* heap, const void* ptr, size
  */
 int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* table)
 {
-    if (!heap || !table || !table->entries || !table->free_map || !table->free_tree)
+    if (!heap || !table || !table->entries || !table->free_map || !table->free_runs)
         return -EINVARG;
     if (!heap_validate_alignment(ptr) || !heap_validate_alignment(end))
         return -EINVARG;

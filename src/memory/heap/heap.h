@@ -34,35 +34,23 @@ static inline bool heap_entry_is_free(HEAP_BLOCK_TABLE_ENTRY entry)
  *  - free_map: a bitmap with one bit per block, set while the block is
  *    free, followed by a summary with one bit per bitmap word, set while
  *    the word has a free block;
- *  - free_tree: a binary tree over the bitmap's 64-bit words, for runs of
- *    two blocks or more. Each node describes the free runs of the blocks
- *    below it; the leaves are the words, padded with all-taken leaves to
- *    a power of two. Node 1 is the root, node i's children are 2i and
- *    2i + 1, and node 0 is unused.
+ *  - free_runs: four arrays of one byte per bitmap word, each padded with
+ *    zero bytes to a multiple of eight: the free run at the word's start,
+ *    at its end, the longest inside it, and the longest that starts in it
+ *    (counted no further than the next word), for runs of two blocks or
+ *    more.
  */
-struct heap_index_node
-{
-    uint32_t longest;  /* the longest run of free blocks in the node's range */
-    uint32_t prefix;   /* free blocks at the start of the range */
-    uint32_t suffix;   /* free blocks at the end of the range */
-};
-
 #define HEAP_INDEX_WORD_BLOCKS 64
 /* The index of a table of total blocks, as constant expressions for static arrays. */
 #define HEAP_INDEX_BITMAP_WORDS(total) (((total) + HEAP_INDEX_WORD_BLOCKS - 1) / HEAP_INDEX_WORD_BLOCKS)
 #define HEAP_INDEX_SUMMARY_WORDS(total) \
     ((HEAP_INDEX_BITMAP_WORDS(total) + HEAP_INDEX_WORD_BLOCKS - 1) / HEAP_INDEX_WORD_BLOCKS)
 #define HEAP_INDEX_WORDS(total) (HEAP_INDEX_BITMAP_WORDS(total) + HEAP_INDEX_SUMMARY_WORDS(total))
-#define HEAP_INDEX_LEAVES(total) HEAP_POWER_OF_TWO_AT_LEAST(HEAP_INDEX_BITMAP_WORDS(total))
-#define HEAP_INDEX_NODES(total) (2 * HEAP_INDEX_LEAVES(total))
+#define HEAP_INDEX_RUN_ARRAYS 4
+#define HEAP_INDEX_RUN_BYTES(total) ((HEAP_INDEX_BITMAP_WORDS(total) + 7) / 8 * 8)
+#define HEAP_INDEX_BYTES(total) (HEAP_INDEX_RUN_ARRAYS * HEAP_INDEX_RUN_BYTES(total))
 
-/* The least power of two >= x, for 1 <= x <= 2^31: set every bit below the top one of x - 1, add 1. */
-#define HEAP_POWER_OF_TWO_AT_LEAST(x) (HEAP_SMEAR_BITS_((x) - 1) + 1)
-#define HEAP_SMEAR_BITS_(x) \
-    HEAP_OR_SHIFTED_(HEAP_OR_SHIFTED_(HEAP_OR_SHIFTED_(HEAP_OR_SHIFTED_(HEAP_OR_SHIFTED_(x, 1), 2), 4), 8), 16)
-#define HEAP_OR_SHIFTED_(x, bits) ((x) | (x) >> (bits))
-
-/* The largest table heap_create accepts: the tree counts blocks in 32 bits. */
+/* The largest table heap_create accepts: block numbers and counts stay below 2^31. */
 #define HEAP_MAX_BLOCKS 0x7FFFFFFFu
 
 /*
@@ -74,7 +62,7 @@ struct heap_table
     HEAP_BLOCK_TABLE_ENTRY* entries;     /* total entries: the canonical state */
     size_t total;
     uint64_t* free_map;                  /* HEAP_INDEX_WORDS(total): bitmap, then summary */
-    struct heap_index_node* free_tree;   /* HEAP_INDEX_NODES(total) nodes */
+    uint8_t* free_runs;                  /* HEAP_INDEX_BYTES(total): the run bytes */
 };
 
 struct heap
@@ -90,7 +78,7 @@ struct heap
         \valid_read(table) && table->total <= HEAP_MAX_BLOCKS &&
         \valid(table->entries + (0 .. table->total - 1)) &&
         \valid(table->free_map + (0 .. HEAP_INDEX_WORDS(table->total) - 1)) &&
-        \valid(table->free_tree + (0 .. HEAP_INDEX_NODES(table->total) - 1));
+        \valid(table->free_runs + (0 .. HEAP_INDEX_BYTES(table->total) - 1));
 
     predicate heap_storage{L}(struct heap* heap) =
         \valid_read(heap) && heap_table_storage(heap->table);

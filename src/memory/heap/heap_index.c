@@ -3,29 +3,38 @@
  *
  * The table says what block i is, but not where the first run of n free
  * blocks lies: only a walk finds that, and a walk over 20,000 taken
- * blocks is what made the heap slow. The index finds it in a few steps,
- * whatever the heap holds. It is derived from the table, in three parts:
+ * blocks is what made the seed's heap slow. The index finds it in a few
+ * word operations, whatever the heap holds. It is derived from the table:
  *
  *  - the free map: one bit per block, set while the block is free, 64
  *    blocks to a word, so one word operation looks at 64 blocks;
  *  - the summary: one bit per map word, set while the word has a free
  *    block. A one-block request, the most common, is two bit scans: the
  *    first set bit of the summary, then the first set bit of that word;
- *  - a tree over the map's words, for longer requests. Every node keeps,
- *    for the blocks below it, the longest free run, the free run at the
- *    start (prefix) and the free run at the end (suffix): enough to join
- *    two halves, as a run lies in the left half, in the right half, or
- *    crosses the middle as the left's suffix followed by the right's
- *    prefix.
+ *  - four bytes per map word, for longer requests: the free run at the
+ *    word's start (prefix), at its end (suffix), the longest inside it,
+ *    and 'fits': the longest run that starts in the word, counted no
+ *    further than the next word (at most 127). For 2 <= n <= 64, a run of
+ *    n free blocks starts in word w exactly when fits[w] >= n, so the
+ *    leftmost fit is in the first word whose fits byte is n or more:
+ *    eight bytes are compared with n in one word operation.
  *
- * Blocks past the end of the table (the rest of the last word, and the
- * padding leaves) count as taken, so no run ever reaches past the end.
+ * A change to one word changes the bytes of that word and of its two
+ * neighbours, and no others: updates cost the same whatever the heap's
+ * size. An earlier index kept a tree of runs over the words instead,
+ * which found a run in log(words) steps but had to climb to the root on
+ * most changes; the bytes cost a third less per malloc and free
+ * (docs/memory.md, Appendix B).
+ *
+ * Blocks past the end of the table (the rest of the last word) count as
+ * taken, so no run ever reaches past the end.
  */
 #include "heap_index.h"
 #include "status.h"
 
 #define WORD_BLOCKS HEAP_INDEX_WORD_BLOCKS
 #define ALL_FREE UINT64_MAX
+#define FITS_LIMIT 127   /* fits counts at most this, so that 8 bytes compare at once (below) */
 
 /*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
     assigns \nothing;
@@ -43,6 +52,22 @@ static size_t words_of(const struct heap_table* table)
 static uint64_t* summary_of(const struct heap_table* table)
 {
     return table->free_map + words_of(table);
+}
+
+/* The four byte arrays, each HEAP_INDEX_RUN_BYTES(total) long. */
+enum run_array { PREFIX, SUFFIX, LONGEST, FITS };
+
+/*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
+    requires array == PREFIX || array == SUFFIX || array == LONGEST || array == FITS;
+    assigns \nothing;
+    ensures array == PREFIX ==> \result == table->free_runs;
+    ensures array == SUFFIX ==> \result == table->free_runs + HEAP_INDEX_RUN_BYTES(table->total);
+    ensures array == LONGEST ==> \result == table->free_runs + 2 * HEAP_INDEX_RUN_BYTES(table->total);
+    ensures array == FITS ==> \result == table->free_runs + 3 * HEAP_INDEX_RUN_BYTES(table->total);
+*/
+static uint8_t* runs_of(const struct heap_table* table, enum run_array array)
+{
+    return table->free_runs + (size_t)array * HEAP_INDEX_RUN_BYTES(table->total);
 }
 
 /* Set word w's summary bit while the word has a free block, clear it otherwise. */
@@ -73,13 +98,6 @@ static uint64_t summary_from_map(const struct heap_table* table, size_t s)
     for (size_t w = s * WORD_BLOCKS; w < (s + 1) * WORD_BLOCKS && w < words_of(table); w++)
         summary |= (uint64_t)(table->free_map[w] != 0) << w % WORD_BLOCKS;
     return summary;
-}
-
-/* HEAP_INDEX_LEAVES, computed faster: the least power of two >= the words. */
-static size_t leaves_of(const struct heap_table* table)
-{
-    size_t words = words_of(table);
-    return words <= 1 ? 1 : (size_t)1 << (64 - __builtin_clzll((uint64_t)words - 1));
 }
 
 /* The bits of word w that stand for blocks in [first, end); the word must overlap the range. */
@@ -115,37 +133,13 @@ static uint64_t word_from_table(const struct heap_table* table, size_t w)
 }
 
 /*
- * The longest run of set bits in word, by binary search over the length:
- * 'starts' holds the positions where a run of 'length' begins, and each
- * step tries to lengthen every such run by k at once. A loop over the runs
- * would be shorter, but its end is a mispredicted branch most of the time.
- */
-static uint32_t longest_run(uint64_t word)
-{
-    uint64_t runs[6] = {word};   /* runs[j]: bit i set when bits i .. i + 2^j - 1 all are */
-    for (int j = 1; j < 6; j++)
-        runs[j] = runs[j - 1] & runs[j - 1] >> (1 << (j - 1));
-
-    uint64_t starts = ALL_FREE;
-    uint32_t length = 0;
-    for (int j = 5; j >= 0; j--) {
-        uint64_t longer = starts & runs[j] >> length;
-        uint64_t found = 0 - (uint64_t)(longer != 0);
-        starts = (longer & found) | (starts & ~found);
-        length += (uint32_t)(found & ((uint64_t)1 << j));
-    }
-    return length;   /* at most 63: a word of all ones is answered before */
-}
-
-/*
- * The part of a word the tree sees. One-block requests never consult the
- * tree (the summary serves them), so it leaves out the free blocks that
- * can serve nothing longer: those whose neighbours in the word are both
- * taken. Blocks at either end of the word stay in, as their other
+ * The part of a word the run bytes describe. One-block requests never
+ * read them (the summary serves them), so they leave out the free blocks
+ * that can serve nothing longer: those whose neighbours in the word are
+ * both taken. Blocks at either end of the word stay in, as their other
  * neighbour is in the next word. Every run of two or more is still there
- * whole, so the tree's answers are the map's; and a lone block taken or
- * freed between taken neighbours, which is much of what a busy heap does,
- * leaves the tree as it was.
+ * whole; and a lone block taken or freed between taken neighbours, which
+ * is much of what a busy heap does, leaves the bytes as they were.
  */
 /*@ assigns \nothing; */
 static uint64_t without_lone_blocks(uint64_t word)
@@ -154,102 +148,87 @@ static uint64_t without_lone_blocks(uint64_t word)
     return word & (pairs | pairs << 1 | ((uint64_t)1 | (uint64_t)1 << 63));
 }
 
-/* A leaf of the tree: the free runs of one word, whose bit b is the word's block b. */
-static struct heap_index_node word_node(uint64_t word)
+/*
+ * The longest run of set bits in word, by binary search over the length:
+ * 'starts' holds the positions where a run of 'length' begins, and each
+ * step tries to lengthen every such run by k at once. A loop over the runs
+ * would be shorter, but its end is a mispredicted branch most of the time.
+ */
+static uint8_t longest_run(uint64_t word)
 {
-    word = without_lone_blocks(word);
     if (word == ALL_FREE)
-        return (struct heap_index_node){WORD_BLOCKS, WORD_BLOCKS, WORD_BLOCKS};
-    return (struct heap_index_node){longest_run(word), __builtin_ctzll(~word), __builtin_clzll(~word)};
+        return WORD_BLOCKS;
+    uint64_t runs[6] = {word};   /* runs[j]: bit i set when bits i .. i + 2^j - 1 all are */
+    for (int j = 1; j < 6; j++)
+        runs[j] = runs[j - 1] & runs[j - 1] >> (1 << (j - 1));
+
+    uint64_t starts = ALL_FREE;
+    uint8_t length = 0;
+    for (int j = 5; j >= 0; j--) {
+        uint64_t longer = starts & runs[j] >> length;
+        uint64_t found = 0 - (uint64_t)(longer != 0);
+        starts = (longer & found) | (starts & ~found);
+        length += (uint8_t)(found & ((uint64_t)1 << j));
+    }
+    return length;
 }
 
-/* The free runs of two adjacent ranges of 'half' blocks each, taken as one. */
-/*@ assigns \nothing; */
-static struct heap_index_node join(struct heap_index_node left, struct heap_index_node right, uint32_t half)
+/* Free blocks at the start (bit 0 up) and at the end (bit 63 down) of a word. */
+static uint8_t prefix_run(uint64_t word)
 {
-    struct heap_index_node node;
-    node.prefix = left.prefix == half ? half + right.prefix : left.prefix;
-    node.suffix = right.suffix == half ? half + left.suffix : right.suffix;
-    node.longest = left.suffix + right.prefix;
-    if (left.longest > node.longest)
-        node.longest = left.longest;
-    if (right.longest > node.longest)
-        node.longest = right.longest;
-    return node;
+    return word == ALL_FREE ? WORD_BLOCKS : (uint8_t)__builtin_ctzll(~word);
 }
 
-/*@ assigns \nothing; */
-static bool same_node(struct heap_index_node a, struct heap_index_node b)
+static uint8_t suffix_run(uint64_t word)
 {
-    /* One test, not three: whether a node changed is hard to predict. */
-    return ((a.longest ^ b.longest) | (a.prefix ^ b.prefix) | (a.suffix ^ b.suffix)) == 0;
-}
-
-/* Store value in *node; return whether that changed it. */
-/*@ requires \valid(node);
-    assigns *node;
-*/
-static bool store_node(struct heap_index_node* node, struct heap_index_node value)
-{
-    if (same_node(*node, value))
-        return false;
-    *node = value;
-    return true;
+    return word == ALL_FREE ? WORD_BLOCKS : (uint8_t)__builtin_clzll(~word);
 }
 
 /*
- * Recompute the leaves of words [first, last] from the free map, then
- * their ancestors a level at a time. The tree was right before the words
- * changed, so once a whole level comes out as it was, nothing above it
- * can change: stop there. Most changes touch one word; from the level
- * where the range has narrowed to one node, that node's new value is
- * carried up to the root in registers and only its sibling is read. It
- * could stop at the first node that comes out unchanged too, but which
- * level that is varies from call to call, so the branch would be
- * mispredicted about once a climb: the few joins left above it cost less
- * (bench/heap_bench.c: 0 to 10% less per malloc and free).
+ * Word w's fits byte, from the other bytes: the longest run inside the
+ * word, or the run that starts in its suffix and goes on into the next
+ * word's prefix, whichever is longer. A suffix starts a run in this word
+ * unless the whole word is free and the previous word's last block is
+ * too (then the run started earlier, and counts there).
  */
-static void refresh(struct heap_table* table, size_t first, size_t last)
+/*@ requires heap_table_storage(table);
+    requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
+    assigns \nothing;
+*/
+static uint8_t fits_of(const struct heap_table* table, size_t w)
 {
-    struct heap_index_node* tree = table->free_tree;
-    size_t leaves = leaves_of(table);
-    size_t low = leaves + first, high = leaves + last;
-    uint32_t half = WORD_BLOCKS;
-    bool changed = false;
+    const uint8_t* prefix = runs_of(table, PREFIX);
+    const uint8_t* suffix = runs_of(table, SUFFIX);
+    size_t suffix_length = suffix[w];
+    bool starts_here = suffix_length < WORD_BLOCKS || w == 0 || suffix[w - 1] == 0;
+    size_t next_prefix = w + 1 < words_of(table) ? prefix[w + 1] : 0;
+    size_t across = starts_here && suffix_length > 0 && next_prefix > 0 ? suffix_length + next_prefix : 0;
+    size_t longest = runs_of(table, LONGEST)[w];
 
-    for (size_t w = first; w <= last; w++)
-        changed |= store_node(&tree[leaves + w], word_node(table->free_map[w]));
-    for (; changed && low < high; half *= 2) {
-        low /= 2;
-        high /= 2;
-        changed = false;
-        for (size_t i = low; i <= high; i++)
-            changed |= store_node(&tree[i], join(tree[2 * i], tree[2 * i + 1], half));
+    if (across > FITS_LIMIT)
+        across = FITS_LIMIT;
+    return (uint8_t)(across > longest ? across : longest);
+}
+
+/* Recompute the bytes of words [first, last] from the map, and the fits of their neighbours. */
+static void describe_words(struct heap_table* table, size_t first, size_t last)
+{
+    for (size_t w = first; w <= last; w++) {
+        uint64_t word = without_lone_blocks(table->free_map[w]);
+        runs_of(table, PREFIX)[w] = prefix_run(word);
+        runs_of(table, SUFFIX)[w] = suffix_run(word);
+        runs_of(table, LONGEST)[w] = longest_run(word);
     }
-    if (!changed)
-        return;
-    for (struct heap_index_node node = tree[low]; low > 1; low /= 2, half *= 2) {
-        struct heap_index_node sibling = tree[low ^ 1];
-        bool is_right = low & 1;   /* a different side at every level: select, do not branch */
-        struct heap_index_node left = {
-            is_right ? sibling.longest : node.longest,
-            is_right ? sibling.prefix : node.prefix,
-            is_right ? sibling.suffix : node.suffix,
-        };
-        struct heap_index_node right = {
-            is_right ? node.longest : sibling.longest,
-            is_right ? node.prefix : sibling.prefix,
-            is_right ? node.suffix : sibling.suffix,
-        };
-        node = join(left, right, half);
-        tree[low / 2] = node;
-    }
+    size_t low = first > 0 ? first - 1 : 0;
+    size_t high = last + 1 < words_of(table) ? last + 1 : last;
+    for (size_t w = low; w <= high; w++)
+        runs_of(table, FITS)[w] = fits_of(table, w);
 }
 
 /*
  * Set or clear the bits of blocks [first, first + blocks) a whole word at
- * a time, keep the summary in step, then refresh the tree once over the
- * words touched, unless the part of the word it sees stayed the same.
+ * a time, keep the summary in step, then the run bytes, unless the part
+ * of the word they describe stayed the same.
  */
 static void mark(struct heap_table* table, size_t first, size_t blocks, bool free)
 {
@@ -268,10 +247,34 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     }
     if (w == last && without_lone_blocks(before) == without_lone_blocks(table->free_map[w]))
         return;
-    refresh(table, w, last);
+    describe_words(table, w, last);
 }
 
-/* The lowest bit at which 'blocks' set bits in a row begin; the word must have such a run. */
+/*
+ * The first word at or after 'from' whose fits byte is at least 'blocks'
+ * (2 to FITS_LIMIT), or words_of(table) when there is none. Eight bytes
+ * at a time: with each byte's top bit set beforehand, subtracting blocks
+ * from every byte at once borrows from no neighbour, and a byte keeps its
+ * top bit exactly when it was at least blocks (every byte is at most
+ * FITS_LIMIT). The padding bytes past the last word are 0.
+ */
+static size_t first_word_fitting(const struct heap_table* table, size_t from, size_t blocks)
+{
+    const uint8_t* fits = runs_of(table, FITS);
+    const uint64_t top_bits = 0x8080808080808080ull, ones = 0x0101010101010101ull;
+    uint64_t wanted = ~(uint64_t)0 << 8 * (from % 8);   /* the first load: bytes from 'from' on */
+
+    for (size_t i = from - from % 8; i < HEAP_INDEX_RUN_BYTES(table->total); i += 8, wanted = ~(uint64_t)0) {
+        uint64_t eight;
+        __builtin_memcpy(&eight, &fits[i], sizeof(eight));   /* one load, in the kernel too */
+        uint64_t at_least = ((eight | top_bits) - ones * blocks) & top_bits & wanted;
+        if (at_least)
+            return i + (size_t)__builtin_ctzll(at_least) / 8;
+    }
+    return words_of(table);
+}
+
+/* The lowest bit at which 'blocks' set bits in a row begin, or WORD_BLOCKS when none do. */
 static size_t first_run_in_word(uint64_t word, size_t blocks)
 {
     /* Invariant: bit i of word is set when the bits i .. i + have - 1 all were. */
@@ -280,32 +283,60 @@ static size_t first_run_in_word(uint64_t word, size_t blocks)
         word &= word >> step;
         have += step;
     }
-    return (size_t)__builtin_ctzll(word);
+    return word != 0 ? (size_t)__builtin_ctzll(word) : WORD_BLOCKS;
+}
+
+/*
+ * The leftmost run of 'blocks' > WORD_BLOCKS free blocks. Such a run
+ * starts in some word's suffix and reaches past the next word's start, so
+ * that word's fits byte is more than WORD_BLOCKS: each such word is a
+ * candidate, and the run from it is measured over the whole words free
+ * after it, then the prefix of the first word that is not. A candidate
+ * too short is skipped with all the words its run covered, so no word is
+ * looked at twice: at most one pass over the words.
+ */
+static bool find_long_run(const struct heap_table* table, size_t blocks, size_t* start)
+{
+    const uint8_t* suffix = runs_of(table, SUFFIX);
+    size_t words = words_of(table);
+
+    for (size_t from = 0;;) {
+        size_t w = first_word_fitting(table, from, WORD_BLOCKS + 1);
+        if (w >= words)
+            return false;
+        size_t length = suffix[w], next = w + 1;
+        for (; length < blocks && next < words && table->free_map[next] == ALL_FREE; next++)
+            length += WORD_BLOCKS;
+        if (length < blocks && next < words)
+            length += runs_of(table, PREFIX)[next];
+        if (length >= blocks) {
+            *start = (w + 1) * WORD_BLOCKS - suffix[w];
+            return true;
+        }
+        from = next;
+    }
 }
 
 /**
  * heap_index_build - derive the whole index from the table's entries.
- * @table: the table, with its free_map and free_tree storage
+ * @table: the table, with its free_map and free_runs storage
  *
- * A free entry is one whose type is free. Every word and node is written,
+ * A free entry is one whose type is free. Every word and byte is written,
  * whatever the storage held before.
  * Context: heap_create, and tests that write a table by hand.
  */
 void heap_index_build(struct heap_table* table)
 {
-    struct heap_index_node* tree = table->free_tree;
-    size_t words = words_of(table), leaves = leaves_of(table);
+    size_t words = words_of(table);
 
     for (size_t w = 0; w < words; w++)
         table->free_map[w] = word_from_table(table, w);
     for (size_t s = 0; s < HEAP_INDEX_SUMMARY_WORDS(table->total); s++)
         summary_of(table)[s] = summary_from_map(table, s);
-    for (size_t w = 0; w < leaves; w++)
-        tree[leaves + w] = word_node(w < words ? table->free_map[w] : 0);
-    for (size_t low = leaves / 2, half = WORD_BLOCKS; low >= 1; low /= 2, half *= 2) {
-        for (size_t i = low; i < 2 * low; i++)
-            tree[i] = join(tree[2 * i], tree[2 * i + 1], half);
-    }
+    for (size_t i = 0; i < HEAP_INDEX_RUN_ARRAYS * HEAP_INDEX_RUN_BYTES(table->total); i++)
+        table->free_runs[i] = 0;
+    if (words > 0)
+        describe_words(table, 0, words - 1);
 }
 
 /**
@@ -314,23 +345,13 @@ void heap_index_build(struct heap_table* table)
  * @blocks: the run's length, at least 1
  * @start: where to store the run's first block
  *
- * One block: the first set bit of the summary, then of that word. More:
- * walk down the tree from the root. At each node the leftmost run lies in
- * the left child if that holds one long enough; else it crosses the
- * middle if the left's suffix and the right's prefix are long enough
- * together; else it lies in the right child. A run found at a leaf lies
- * inside one word. Left or right is computed, not branched on: the way
- * differs every time, and a mispredicted branch per level would cost more
- * than the step.
+ * One block: the first set bit of the summary, then of that word. Up to
+ * a word's worth: the first word whose fits byte is long enough, then the
+ * run inside it, or else the one across its end. Longer: find_long_run.
  * Return: true and *start set, or false when no run is that long.
  */
 bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* start)
 {
-    const struct heap_index_node* tree = table->free_tree;
-    size_t leaves = leaves_of(table);
-    size_t node = 1, first = 0;                /* node's range starts at block 'first' */
-    size_t half = leaves * WORD_BLOCKS / 2;    /* the blocks under each child of node */
-
     if (blocks == 1) {
         /* The most common request: the first word with a free block, from the summary. */
         const uint64_t* summary = summary_of(table);
@@ -343,21 +364,16 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
         }
         return false;
     }
-    if (blocks == 0 || tree[1].longest < blocks)
+    if (blocks == 0)
         return false;
-    for (; node < leaves; half /= 2) {
-        const struct heap_index_node* left = &tree[2 * node];
-        size_t go_right = left->longest < blocks;
-        /* The run across the middle, counted only when the left child holds none. */
-        size_t across = ((size_t)left->suffix + left[1].prefix) & (0 - go_right);
-        if (across >= blocks) {
-            *start = first + half - left->suffix;
-            return true;
-        }
-        node = 2 * node + go_right;
-        first += half & (0 - go_right);
-    }
-    *start = first + first_run_in_word(table->free_map[node - leaves], blocks);
+    if (blocks > WORD_BLOCKS)
+        return find_long_run(table, blocks, start);
+
+    size_t w = first_word_fitting(table, 0, blocks);
+    if (w >= words_of(table))
+        return false;
+    size_t inside = first_run_in_word(table->free_map[w], blocks);
+    *start = inside < WORD_BLOCKS ? w * WORD_BLOCKS + inside : (w + 1) * WORD_BLOCKS - runs_of(table, SUFFIX)[w];
     return true;
 }
 
@@ -394,8 +410,8 @@ bool heap_index_is_free(const struct heap_table* table, size_t first, size_t blo
  * @first: the first block
  * @blocks: at least 1, with first + blocks <= table->total
  *
- * Whole words at a time, then the tree once over the leaves they touch,
- * climbing only as far as nodes change.
+ * Whole words at a time, then the run bytes of the words touched and of
+ * their two neighbours.
  * Context: wherever the table's entries are marked taken.
  */
 void heap_index_mark_taken(struct heap_table* table, size_t first, size_t blocks)
@@ -421,29 +437,31 @@ void heap_index_mark_free(struct heap_table* table, size_t first, size_t blocks)
  *
  * Every word of the free map must be what the entries imply (bits past
  * the end clear), every summary bit what its word implies (bits past the
- * last word clear), every leaf what its word implies, and every other
- * node the join of its children.
+ * last word clear), and every run byte what its word and neighbours imply
+ * (the padding bytes 0).
  * Return: 0, or -EIO at the first disagreement.
  */
 int heap_index_check(const struct heap_table* table)
 {
-    const struct heap_index_node* tree = table->free_tree;
-    size_t words = words_of(table), leaves = leaves_of(table);
+    size_t words = words_of(table);
 
     for (size_t s = 0; s < HEAP_INDEX_SUMMARY_WORDS(table->total); s++) {
         if (summary_of(table)[s] != summary_from_map(table, s))
             return -EIO;
     }
-    for (size_t w = 0; w < leaves; w++) {
-        uint64_t word = w < words ? table->free_map[w] : 0;
-        if (w < words && word != word_from_table(table, w))
-            return -EIO;
-        if (!same_node(tree[leaves + w], word_node(word)))
+    for (size_t w = 0; w < words; w++) {
+        uint64_t word = without_lone_blocks(table->free_map[w]);
+        if (table->free_map[w] != word_from_table(table, w) || runs_of(table, PREFIX)[w] != prefix_run(word) ||
+            runs_of(table, SUFFIX)[w] != suffix_run(word) || runs_of(table, LONGEST)[w] != longest_run(word))
             return -EIO;
     }
-    for (size_t low = leaves / 2, half = WORD_BLOCKS; low >= 1; low /= 2, half *= 2) {
-        for (size_t i = low; i < 2 * low; i++) {
-            if (!same_node(tree[i], join(tree[2 * i], tree[2 * i + 1], half)))
+    for (size_t w = 0; w < words; w++) {
+        if (runs_of(table, FITS)[w] != fits_of(table, w))
+            return -EIO;
+    }
+    for (size_t w = words; w < HEAP_INDEX_RUN_BYTES(table->total); w++) {
+        for (enum run_array array = PREFIX; array <= FITS; array++) {
+            if (runs_of(table, array)[w] != 0)
                 return -EIO;
         }
     }

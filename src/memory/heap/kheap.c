@@ -24,7 +24,7 @@
 static struct heap kernel_heap;
 static struct heap_table kernel_heap_table;
 static uint64_t kernel_heap_free_map[HEAP_INDEX_WORDS(KERNEL_HEAP_BLOCKS)];
-static struct heap_index_node kernel_heap_free_tree[HEAP_INDEX_NODES(KERNEL_HEAP_BLOCKS)];
+static uint8_t kernel_heap_free_runs[HEAP_INDEX_BYTES(KERNEL_HEAP_BLOCKS)];
 
 /*
  * kheap_init - make [start, end) the kernel heap, described by the table at
@@ -40,7 +40,7 @@ void kheap_init(HEAP_BLOCK_TABLE_ENTRY* table, void* start, void* end)
     kernel_heap_table.entries = table;
     kernel_heap_table.total = ((uintptr_t)end - (uintptr_t)start) / VANA_HEAP_BLOCK_SIZE;
     kernel_heap_table.free_map = kernel_heap_free_map;
-    kernel_heap_table.free_tree = kernel_heap_free_tree;
+    kernel_heap_table.free_runs = kernel_heap_free_runs;
     VERIFY(heap_create(&kernel_heap, start, end, &kernel_heap_table) == 0);
 }
 

@@ -4,7 +4,7 @@
  * Every case gets a fresh 16-block heap over real, block-aligned memory.
  * The table and each part of its index sit between runs of guard bytes,
  * and the teardown fails the case if heap.c wrote a byte outside them.
- * Cases that need a deeper index (several words, a tree with depth) build
+ * Cases that need a larger index (many words, runs across several) build
  * larger heaps over address ranges that are never touched: the heap only
  * computes addresses, it never reads or writes its blocks.
  */
@@ -35,7 +35,7 @@
 #define FREE HEAP_BLOCK_TABLE_ENTRY_FREE
 
 #define TEST_WORDS HEAP_INDEX_WORDS(TEST_BLOCKS)
-#define TEST_NODES HEAP_INDEX_NODES(TEST_BLOCKS)
+#define TEST_RUN_BYTES HEAP_INDEX_BYTES(TEST_BLOCKS)
 
 struct guarded_table
 {
@@ -44,8 +44,8 @@ struct guarded_table
     unsigned char after[GUARD_BYTES];
     uint64_t free_map[TEST_WORDS];
     unsigned char after_map[GUARD_BYTES];
-    struct heap_index_node free_tree[TEST_NODES];
-    unsigned char after_tree[GUARD_BYTES];
+    uint8_t free_runs[TEST_RUN_BYTES];
+    unsigned char after_runs[GUARD_BYTES];
 };
 
 struct fixture
@@ -66,7 +66,7 @@ static int setup(void** state)
     f->table.entries = f->bytes.entries;
     f->table.total = TEST_BLOCKS;
     f->table.free_map = f->bytes.free_map;
-    f->table.free_tree = f->bytes.free_tree;
+    f->table.free_runs = f->bytes.free_runs;
     assert_int_equal(heap_create(&f->heap, f->memory, f->memory + TEST_BLOCKS * BLOCK, &f->table), 0);
     *state = f;
     return 0;
@@ -78,7 +78,7 @@ static void assert_guards_intact(const struct fixture* f)
         assert_int_equal(f->bytes.before[i], GUARD);
         assert_int_equal(f->bytes.after[i], GUARD);
         assert_int_equal(f->bytes.after_map[i], GUARD);
-        assert_int_equal(f->bytes.after_tree[i], GUARD);
+        assert_int_equal(f->bytes.after_runs[i], GUARD);
     }
 }
 
@@ -122,7 +122,7 @@ struct snapshot
 {
     HEAP_BLOCK_TABLE_ENTRY entries[TEST_BLOCKS];
     uint64_t free_map[TEST_WORDS];
-    struct heap_index_node free_tree[TEST_NODES];
+    uint8_t free_runs[TEST_RUN_BYTES];
     struct heap heap;
 };
 
@@ -131,7 +131,7 @@ static struct snapshot take_snapshot(const struct fixture* f)
     struct snapshot s;
     memcpy(s.entries, f->bytes.entries, sizeof(s.entries));
     memcpy(s.free_map, f->bytes.free_map, sizeof(s.free_map));
-    memcpy(s.free_tree, f->bytes.free_tree, sizeof(s.free_tree));
+    memcpy(s.free_runs, f->bytes.free_runs, sizeof(s.free_runs));
     s.heap = f->heap;
     return s;
 }
@@ -140,7 +140,7 @@ static void assert_unchanged(const struct fixture* f, const struct snapshot* s)
 {
     assert_memory_equal(f->bytes.entries, s->entries, sizeof(s->entries));
     assert_memory_equal(f->bytes.free_map, s->free_map, sizeof(s->free_map));
-    assert_memory_equal(f->bytes.free_tree, s->free_tree, sizeof(s->free_tree));
+    assert_memory_equal(f->bytes.free_runs, s->free_runs, sizeof(s->free_runs));
     assert_ptr_equal(f->heap.table, s->heap.table);
     assert_ptr_equal(f->heap.saddr, s->heap.saddr);
     assert_int_equal(f->heap.blocks_taken, s->heap.blocks_taken);
@@ -202,14 +202,14 @@ static void heap_create_rejects_table_without_index(void** state)
 {
     struct fixture* f = *state;
     char* end = f->memory + TEST_BLOCKS * BLOCK;
-    struct heap_table no_map = f->table, no_tree = f->table;
+    struct heap_table no_map = f->table, no_runs = f->table;
     no_map.free_map = NULL;
-    no_tree.free_tree = NULL;
+    no_runs.free_runs = NULL;
 
     memset(f->bytes.entries, 0x5A, sizeof(f->bytes.entries));
     struct snapshot before = take_snapshot(f);
     assert_int_equal(heap_create(&f->heap, f->memory, end, &no_map), -EINVARG);
-    assert_int_equal(heap_create(&f->heap, f->memory, end, &no_tree), -EINVARG);
+    assert_int_equal(heap_create(&f->heap, f->memory, end, &no_runs), -EINVARG);
     assert_unchanged(f, &before);
 }
 
@@ -891,7 +891,7 @@ static void heap_recovers_after_exhaustion(void** state)
     assert_ptr_equal(alloc_blocks(f, TEST_BLOCKS), block(f, 0));
 }
 
-/* ---- larger heaps: the index across words and tree levels ---- */
+/* ---- larger heaps: the index across many words ---- */
 
 /*
  * A heap of any size over an address range that is never touched (the
@@ -912,10 +912,10 @@ static void sized_heap_create(struct sized_heap* h, size_t total)
     h->table.total = total;
     h->table.entries = malloc(total);
     h->table.free_map = calloc(HEAP_INDEX_WORDS(total), sizeof(uint64_t));
-    h->table.free_tree = calloc(HEAP_INDEX_NODES(total), sizeof(struct heap_index_node));
+    h->table.free_runs = calloc(HEAP_INDEX_BYTES(total), 1);
     assert_non_null(h->table.entries);
     assert_non_null(h->table.free_map);
-    assert_non_null(h->table.free_tree);
+    assert_non_null(h->table.free_runs);
     assert_int_equal(heap_create(&h->heap, (void*)h->start, (void*)(h->start + total * BLOCK), &h->table), 0);
 }
 
@@ -923,7 +923,7 @@ static void sized_heap_destroy(struct sized_heap* h)
 {
     free(h->table.entries);
     free(h->table.free_map);
-    free(h->table.free_tree);
+    free(h->table.free_runs);
 }
 
 static void* sized_block(const struct sized_heap* h, size_t index)
@@ -941,7 +941,7 @@ struct sized_snapshot
 {
     HEAP_BLOCK_TABLE_ENTRY* entries;
     uint64_t* free_map;
-    struct heap_index_node* free_tree;
+    uint8_t* free_runs;
     struct heap heap;
 };
 
@@ -951,30 +951,28 @@ static struct sized_snapshot sized_snapshot_take(const struct sized_heap* h)
     struct sized_snapshot s = {
         .entries = malloc(total),
         .free_map = malloc(HEAP_INDEX_WORDS(total) * sizeof(uint64_t)),
-        .free_tree = malloc(HEAP_INDEX_NODES(total) * sizeof(struct heap_index_node)),
+        .free_runs = malloc(HEAP_INDEX_BYTES(total)),
         .heap = h->heap,
     };
     assert_non_null(s.entries);
     assert_non_null(s.free_map);
-    assert_non_null(s.free_tree);
+    assert_non_null(s.free_runs);
     memcpy(s.entries, h->table.entries, total);
     memcpy(s.free_map, h->table.free_map, HEAP_INDEX_WORDS(total) * sizeof(uint64_t));
-    memcpy(s.free_tree, h->table.free_tree, HEAP_INDEX_NODES(total) * sizeof(struct heap_index_node));
+    memcpy(s.free_runs, h->table.free_runs, HEAP_INDEX_BYTES(total));
     return s;
 }
 
-/* Node 0 is unused, so it is left out of the comparison. */
 static void sized_snapshot_assert_unchanged_and_free(const struct sized_heap* h, struct sized_snapshot* s)
 {
     size_t total = h->table.total;
     assert_memory_equal(h->table.entries, s->entries, total);
     assert_memory_equal(h->table.free_map, s->free_map, HEAP_INDEX_WORDS(total) * sizeof(uint64_t));
-    assert_memory_equal(h->table.free_tree + 1, s->free_tree + 1,
-                        (HEAP_INDEX_NODES(total) - 1) * sizeof(struct heap_index_node));
+    assert_memory_equal(h->table.free_runs, s->free_runs, HEAP_INDEX_BYTES(total));
     assert_int_equal(h->heap.blocks_taken, s->heap.blocks_taken);
     free(s->entries);
     free(s->free_map);
-    free(s->free_tree);
+    free(s->free_runs);
 }
 
 static uint64_t next_random(uint64_t* state)
@@ -1104,17 +1102,17 @@ static void heap_malloc_matches_leftmost_fit_model_on_many_heap_sizes(void** sta
     run_differential(25600, 8000, 0x5EED0007);
 }
 
-/* A run that crosses a word boundary, then one that crosses the root's middle. */
-static void heap_malloc_finds_runs_that_cross_words_and_subtrees(void** state)
+/* Runs that cross a word boundary: 60-69 across words 0 and 1, 120-139 across words 1 and 2. */
+static void heap_malloc_finds_runs_that_cross_words(void** state)
 {
     (void)state;
     struct sized_heap h;
-    sized_heap_create(&h, 256);   /* 4 words: the root's halves are blocks 0-127 and 128-255 */
+    sized_heap_create(&h, 256);
 
     assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 0), sized_block(&h, 60)), 0);
     assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 70), sized_block(&h, 120)), 0);
     assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 140), sized_block(&h, 256)), 0);
-    /* Free: 60-69 (across words 0 and 1) and 120-139 (across the root's middle). */
+    /* Free: 60-69 and 120-139. */
     assert_ptr_equal(heap_malloc(&h.heap, 10 * BLOCK), sized_block(&h, 60));
     assert_ptr_equal(heap_malloc(&h.heap, 11 * BLOCK), sized_block(&h, 120));
     assert_ptr_equal(heap_malloc(&h.heap, 9 * BLOCK), sized_block(&h, 131));
@@ -1231,27 +1229,59 @@ static void heap_free_rejected_leaves_table_and_index_identical(void** state)
     sized_heap_destroy(&h);
 }
 
-/* Every field of every node, the padding leaves included, is checked against its children or word. */
-static void heap_check_detects_tree_node_that_disagrees(void** state)
+/* Every run byte, the padding past the last word included, is checked against the map. */
+static void heap_check_detects_run_byte_that_disagrees(void** state)
 {
     (void)state;
     struct sized_heap h;
-    sized_heap_create(&h, 300);
+    sized_heap_create(&h, 300);   /* 5 words, 3 bytes of padding per array */
     heap_malloc(&h.heap, 70 * BLOCK);
     void* hole = heap_malloc(&h.heap, 5 * BLOCK);
     heap_malloc(&h.heap, 100 * BLOCK);
     heap_free(&h.heap, hole);
     assert_int_equal(heap_check(&h.heap), 0);
 
-    for (size_t node = 1; node < HEAP_INDEX_NODES(300); node++) {
-        uint32_t* fields[] = {&h.table.free_tree[node].longest, &h.table.free_tree[node].prefix,
-                              &h.table.free_tree[node].suffix};
-        for (size_t f = 0; f < 3; f++) {
-            (*fields[f])++;
-            assert_int_equal(heap_check(&h.heap), -EIO);
-            (*fields[f])--;
-        }
+    for (size_t i = 0; i < HEAP_INDEX_BYTES(300); i++) {
+        h.table.free_runs[i]++;
+        assert_int_equal(heap_check(&h.heap), -EIO);
+        h.table.free_runs[i]--;
     }
+    assert_int_equal(heap_check(&h.heap), 0);
+    sized_heap_destroy(&h);
+}
+
+/*
+ * Runs longer than a word: each starts in a word's suffix. A candidate
+ * too short is passed over with the words it covers; a run of whole free
+ * words is measured from the word where it starts, not from one inside it.
+ */
+static void heap_malloc_finds_runs_longer_than_a_word(void** state)
+{
+    (void)state;
+    struct sized_heap h;
+    sized_heap_create(&h, 2048);   /* 32 words */
+
+    /* Free runs of 100 blocks with one taken block between them: 0-99, 101-200, ... */
+    for (size_t taken = 100; taken < 2048; taken += 101)
+        assert_int_equal(heap_reserve(&h.heap, sized_block(&h, taken), sized_block(&h, taken + 1)), 0);
+    assert_null(heap_malloc(&h.heap, 101 * BLOCK));
+    assert_ptr_equal(heap_malloc(&h.heap, 100 * BLOCK), sized_block(&h, 0));
+    assert_ptr_equal(heap_malloc(&h.heap, 65 * BLOCK), sized_block(&h, 101));
+    assert_ptr_equal(heap_malloc(&h.heap, 99 * BLOCK), sized_block(&h, 202));
+    assert_int_equal(heap_check(&h.heap), 0);
+
+    sized_heap_destroy(&h);
+
+    /* Free: 303-510 (208), words 8-15 whole (512-1023) behind taken block 511, and 1025-2047. */
+    sized_heap_create(&h, 2048);
+    assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 0), sized_block(&h, 303)), 0);
+    assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 511), sized_block(&h, 512)), 0);
+    assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 1024), sized_block(&h, 1025)), 0);
+    assert_ptr_equal(heap_malloc(&h.heap, 300 * BLOCK), sized_block(&h, 512));
+    assert_ptr_equal(heap_malloc(&h.heap, 200 * BLOCK), sized_block(&h, 303));
+    assert_ptr_equal(heap_malloc(&h.heap, 1023 * BLOCK), sized_block(&h, 1025));
+    assert_null(heap_malloc(&h.heap, 213 * BLOCK));
+    assert_ptr_equal(heap_malloc(&h.heap, 212 * BLOCK), sized_block(&h, 812));
     assert_int_equal(heap_check(&h.heap), 0);
     sized_heap_destroy(&h);
 }
@@ -1322,12 +1352,13 @@ int main(void)
         HEAP_TEST(heap_usage_map_with_width_not_dividing_total_rounds_share_up),
         HEAP_TEST(heap_recovers_after_exhaustion),
         HEAP_TEST(heap_malloc_matches_leftmost_fit_model_on_many_heap_sizes),
-        HEAP_TEST(heap_malloc_finds_runs_that_cross_words_and_subtrees),
+        HEAP_TEST(heap_malloc_finds_runs_that_cross_words),
+        HEAP_TEST(heap_malloc_finds_runs_longer_than_a_word),
         HEAP_TEST(heap_malloc_passes_lone_blocks_but_finds_pairs_across_words),
         HEAP_TEST(heap_free_of_whole_heap_restores_index),
         HEAP_TEST(heap_reserve_keeps_index_right),
         HEAP_TEST(heap_free_rejected_leaves_table_and_index_identical),
-        HEAP_TEST(heap_check_detects_tree_node_that_disagrees),
+        HEAP_TEST(heap_check_detects_run_byte_that_disagrees),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
