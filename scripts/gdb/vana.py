@@ -163,7 +163,9 @@ def processes():
     The kernel keeps no list of all processes. It has the running task and
     the run queue; a blocked task waits for a child, and a child that ended
     stays in its parent's list. So every process is reached from the
-    runnable ones through the parent and children links.
+    runnable ones through the parent and children links. (A process
+    blocked for another reason, with no runnable relative, would not be
+    found: a list of all processes in the kernel is what would show it.)
     """
     current_task = kernel_variable("current_task")
     current = pointer(current_task)
@@ -172,6 +174,17 @@ def processes():
     while pointer(task) and len(tasks) <= LIST_BOUND:
         tasks.append(task.dereference())
         task = task.dereference()["next"]
+
+    # Stopped in the scheduler between taking a task off the queue and
+    # putting it back, the task is in its local variable alone.
+    try:
+        frame = gdb.newest_frame()
+        if frame.function() and frame.function().name == "task_run_scheduler":
+            task = frame.read_var("task")
+            if pointer(task):
+                tasks.append(task.dereference())
+    except (gdb.error, ValueError):
+        pass
 
     found, todo = {}, [task["process"].dereference() for task in tasks]
     while todo:

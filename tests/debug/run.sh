@@ -53,4 +53,23 @@ while IFS= read -r line; do
     esac
 done < <(python3 tests/debug/check_views.py "$views_out" "$LOG_DIR/debug-views.kernel.log" build/user/hold.elf 2>&1)
 
+# --- the pictures, counted against their captures ------------------------------
+pictures_dir=build/test-pictures
+rm -rf "$pictures_dir"
+if scripts/pictures.sh "$pictures_dir/capture" "$pictures_dir/png" >"$LOG_DIR/debug-pictures.out" 2>&1; then
+    pass "pictures: the scenario was captured at four stages and drawn"
+else
+    fail "pictures: the scenario was captured at four stages and drawn"
+    cat "$LOG_DIR/debug-pictures.out"
+fi
+python=$(scripts/python-with-pil.sh) || python=python3
+while IFS= read -r line; do
+    case "$line" in
+    "ok - "*) pass "pictures: ${line#ok - }" ;;
+    "not ok - "*) fail "pictures: ${line#not ok - }" ;;
+    *) echo "$line" ;;
+    esac
+done < <("$python" tests/debug/check_pictures.py "$pictures_dir/capture" "$pictures_dir/png" \
+    "$LOG_DIR/pictures.kernel.log" 2>&1)
+
 finish debug
