@@ -45,13 +45,8 @@ session_status=$?
 set -e
 check "views: the gdb session ran and stopped in syscall_meminfo" \
     bash -c "[ $session_status -eq 0 ] && grep -q '^Breakpoint 1, syscall_meminfo' '$views_out'"
-while IFS= read -r line; do
-    case "$line" in
-    "ok - "*) pass "views: ${line#ok - }" ;;
-    "not ok - "*) fail "views: ${line#not ok - }" ;;
-    *) echo "$line" ;;
-    esac
-done < <(python3 tests/debug/check_views.py "$views_out" "$LOG_DIR/debug-views.kernel.log" build/user/hold.elf 2>&1)
+count_checks views < <(python3 tests/debug/check_views.py "$views_out" "$LOG_DIR/debug-views.kernel.log" \
+    build/user/hold.elf 2>&1)
 
 # --- the pictures, counted against their captures ------------------------------
 pictures_dir=build/test-pictures
@@ -63,13 +58,7 @@ else
     cat "$LOG_DIR/debug-pictures.out"
 fi
 python=$(scripts/python-with-pil.sh) || python=python3
-while IFS= read -r line; do
-    case "$line" in
-    "ok - "*) pass "pictures: ${line#ok - }" ;;
-    "not ok - "*) fail "pictures: ${line#not ok - }" ;;
-    *) echo "$line" ;;
-    esac
-done < <("$python" tests/debug/check_pictures.py "$pictures_dir/capture" "$pictures_dir/png" \
+count_checks pictures < <("$python" tests/debug/check_pictures.py "$pictures_dir/capture" "$pictures_dir/png" \
     "$LOG_DIR/pictures.kernel.log" 2>&1)
 
 finish debug
