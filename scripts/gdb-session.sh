@@ -39,8 +39,9 @@ for _ in $(seq 100); do
     sleep 0.05
 done
 status=0
-timeout "${GDB_TIMEOUT:-60}" gdb -q -batch -nx -ex "set architecture i386" -ex "file build/vana.elf" \
-    -ex "target remote $socket" -ex "source scripts/gdb/vana.py" "$@" </dev/null 2>&1 || status=$?
+VANA_GDB_SOCKET=$socket timeout "${GDB_TIMEOUT:-60}" gdb -q -batch -nx -ex "set architecture i386" \
+    -ex "file build/vana.elf" -x scripts/gdb/connect.py -ex "source scripts/gdb/vana.py" "$@" </dev/null 2>&1 ||
+    status=$?
 end_qemu
 trap - EXIT
 for file in "$log" "$klog"; do
