@@ -256,7 +256,7 @@ class Snapshot:
             directory = self.directories[process.pid] = Directory(process.directory)
             for index in directory.owned():
                 self.claim(process.pid, "page table", self.heap.block_of(directory.entries[index] & ADDRESS_MASK))
-            for virtual, entry in directory.user_pages():
+            for _, entry in directory.user_pages():
                 block = self.heap.block_of(entry & ADDRESS_MASK)
                 # Image, stack and argument frames are claimed already; the rest are allocations.
                 if block is not None and self.owner[block] != process.pid:
