@@ -44,7 +44,8 @@ all: kernel user
 help:
 	@echo "make run     boot Vana with the demonstration programs (quit QEMU with Ctrl-A X)"
 	@echo "make test    run every test: hosted, fuzz (short), in-kernel, user programs"
-	@echo "make debug   boot halted, with gdb attached to QEMU's gdb stub"
+	@echo "make debug   boot halted, with gdb attached to QEMU's gdb stub and Vana's commands (vana-heap, vana-ps, vana-pt)"
+	@echo "make pictures  capture a fragmenting scenario through gdb and draw docs/pictures/*.png"
 	@echo "make prove   prove the annotated C with Frama-C WP (docs/proofs.md)"
 	@echo "make fuzz    run the fuzzers for FUZZ_SECONDS (default 60)"
 	@echo "make soak    churn and fuzzing boots for MINUTES (default 10), with a report"
@@ -100,6 +101,12 @@ debug: deps all
 	(cd build/user && exec $(QEMU) $(QEMU_FLAGS) -serial file:../debug-serial.log -s -S \
 		-kernel ../$(notdir $(KERNEL)) -initrd "$(DEMO_INITRD)") & \
 	gdb -q -x scripts/vana.gdb; kill $$! 2>/dev/null || true
+
+# The heap before, during and after a fragmenting scenario, and one address
+# space, captured through gdb and drawn with Pillow (docs/pictures/README.md).
+.PHONY: pictures
+pictures: deps all
+	@scripts/pictures.sh build/pictures docs/pictures
 
 test: deps all
 	@$(MAKE) -s DEBUG=1 kernel

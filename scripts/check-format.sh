@@ -75,6 +75,7 @@ files=(
     user/lib/syscall.c
     user/lib/vana.h
     user/programs/hello.c
+    user/programs/fragment.c
     user/programs/memdemo.c
 )
 

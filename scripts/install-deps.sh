@@ -5,10 +5,10 @@ set -euo pipefail
 
 packages=(clang lld llvm nasm qemu-system-x86 libcmocka-dev make gdb python3
           frama-c-base why3 z3 cvc4
-          grub-pc-bin grub-common xorriso mtools clang-format)
+          grub-pc-bin grub-common xorriso mtools clang-format python3-pil)
 commands=(clang ld.lld llvm-objcopy nasm qemu-system-i386 "" make gdb python3
           frama-c why3 z3 cvc4
-          "" grub-mkrescue xorriso mformat clang-format)
+          "" grub-mkrescue xorriso mformat clang-format "")
 
 missing=()
 for i in "${!packages[@]}"; do

@@ -70,6 +70,20 @@ heap_lines_equal() {
     [ "$(grep -cE '^vana: kernel heap [0-9]+ of [0-9]+ blocks in use$' "$klog")" -eq 2 ] && [ "$lines" -eq 1 ]
 }
 
+# count_checks PREFIX: count the "ok - NAME" and "not ok - NAME" lines of
+# a checker (stdin) as this layer's own, named "PREFIX: NAME"; other lines
+# are shown as they are.
+count_checks() {
+    local line
+    while IFS= read -r line; do
+        case "$line" in
+        "ok - "*) pass "$1: ${line#ok - }" ;;
+        "not ok - "*) fail "$1: ${line#not ok - }" ;;
+        *) echo "$line" ;;
+        esac
+    done
+}
+
 finish() {
     echo "$1: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]

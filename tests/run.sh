@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Every test layer, in order of speed: hosted unit tests, a short fuzz run,
-# the proofs (Frama-C WP), the in-kernel KTAP tests and the user-program
-# tests under QEMU. Each layer
+# the proofs (Frama-C WP), the in-kernel KTAP tests, the debugger's views
+# and pictures (gdb against a halted QEMU) and the user-program tests under QEMU. Each layer
 # ends with "LAYER: N passed, N failed"; the last line adds them up.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-15}
 layers=("tests/hosted/run.sh" "tests/fuzz/run.sh $FUZZ_SECONDS" "scripts/prove.sh" "tests/kernel/run.sh"
-        "tests/user/run.sh")
+        "tests/debug/run.sh" "tests/user/run.sh")
 total_passed=0
 total_failed=0
 mkdir -p build
