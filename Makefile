@@ -54,6 +54,7 @@ help:
 	@echo "make run-iso boot build/vana.iso from a CD-ROM through GRUB"
 	@echo "make compile_commands.json   every kernel, user and hosted compile, for clangd and other tools"
 	@echo "make format-check            the files listed in scripts/check-format.sh still match .clang-format"
+	@echo "make doc-check               every public function in src/ has a kernel-doc comment that parses"
 
 deps:
 	@scripts/install-deps.sh
@@ -124,12 +125,16 @@ soak: deps all
 
 # For editors: build/compile_commands.json (clangd finds it there) lists
 # every kernel, user, hosted and fuzz compile with its real flags.
-.PHONY: compile_commands.json format-check
+.PHONY: compile_commands.json format-check doc-check
 compile_commands.json: deps
 	@scripts/compile-commands.sh
 
 format-check: deps
 	@scripts/check-format.sh
+
+# kernel-doc comments (scripts/check-kernel-doc.py); make test runs it too.
+doc-check:
+	@scripts/check-kernel-doc.py
 
 clean:
 	rm -rf build

@@ -139,6 +139,15 @@ static void kernel_start_processes(void)
     kernel_print_heap_usage();
 }
 
+/**
+ * kernel_main - bring the machine up and run the processes; it does not return.
+ * @magic: EAX from the boot loader: the multiboot magic number
+ * @multiboot_info_address: EBX from the boot loader: the multiboot information
+ *
+ * The order of the steps is the file comment's. After the processes, the
+ * kernel powers off (the "poweroff" command-line word) or idles.
+ * Context: boot.asm, once, with interrupts off and paging not yet on.
+ */
 void kernel_main(unsigned int magic, unsigned int multiboot_info_address)
 {
     uint32_t low, high;

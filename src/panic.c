@@ -19,15 +19,21 @@
 
 static bool leave_qemu;
 
-/* kernel_poweroff_leaves_qemu - whether kernel_poweroff writes to isa-debug-exit before halting. */
+/**
+ * kernel_poweroff_leaves_qemu - choose whether kernel_poweroff leaves QEMU.
+ * @leave: true: kernel_poweroff writes to isa-debug-exit before halting
+ */
 void kernel_poweroff_leaves_qemu(bool leave)
 {
     leave_qemu = leave;
 }
 
-/*
- * kernel_poweroff - stop the machine: leave QEMU with an exit status that
- * says whether all went well (when asked to), else halt.
+/**
+ * kernel_poweroff - stop the machine; it does not return.
+ * @success: whether all went well, which the exit status says
+ *
+ * Leaves QEMU with that exit status when kernel_poweroff_leaves_qemu asked
+ * for it, and halts otherwise (or when the device is not there).
  */
 void kernel_poweroff(bool success)
 {
@@ -36,7 +42,15 @@ void kernel_poweroff(bool success)
     cpu_halt_forever();
 }
 
-/* panic - print "vana: panic: " and the message, then stop the machine as a failure. */
+/**
+ * panic - print "vana: panic: " and the message, then stop the machine as a failure.
+ * @fmt: the message, a format string (lib/format.h)
+ * @...: its arguments
+ *
+ * Interrupts go off first, and it does not return.
+ * Context: any; for the kernel's own broken invariants, never for what a
+ * user program did.
+ */
 void panic(const char* fmt, ...)
 {
     va_list args;

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Every test layer, in order of speed: hosted unit tests, a short fuzz run,
-# the proofs (Frama-C WP), the in-kernel KTAP tests, the debugger's views
-# and pictures (gdb against a halted QEMU) and the user-program tests under QEMU. Each layer
+# Every test layer, in order of speed: hosted unit tests, the kernel-doc
+# check, a short fuzz run, the proofs (Frama-C WP), the in-kernel KTAP
+# tests, the debugger's views and pictures (gdb against a halted QEMU) and
+# the user-program tests under QEMU. Each layer
 # ends with "LAYER: N passed, N failed"; the last line adds them up.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-15}
-layers=("tests/hosted/run.sh" "tests/fuzz/run.sh $FUZZ_SECONDS" "scripts/prove.sh" "tests/kernel/run.sh"
-        "tests/debug/run.sh" "tests/user/run.sh")
+layers=("tests/hosted/run.sh" "scripts/check-kernel-doc.py" "tests/fuzz/run.sh $FUZZ_SECONDS" "scripts/prove.sh"
+        "tests/kernel/run.sh" "tests/debug/run.sh" "tests/user/run.sh")
 total_passed=0
 total_failed=0
 mkdir -p build
@@ -18,7 +19,7 @@ for layer in "${layers[@]}"; do
     out=build/layer.out
     $layer 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
-    summary=$(grep -E '^[a-z]+: [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+    summary=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
     if [ -z "$summary" ]; then
         echo "$layer printed no summary (exit status $rc): counted as one failure"
         total_failed=$((total_failed + 1))

@@ -83,9 +83,12 @@ static void boot_capture_memory(const struct multiboot_info* info)
     }
 }
 
-/*
- * boot_info_capture - keep what Vana needs from the multiboot information
- * at multiboot_info_address before the heap exists: the command line (at
+/**
+ * boot_info_capture - keep what Vana needs from the multiboot information.
+ * @magic: EAX at entry, which a multiboot loader sets to its magic number
+ * @multiboot_info_address: EBX at entry: where the loader's information is
+ *
+ * Keeps it before the heap exists: the command line (at
  * most VANA_MAX_COMMAND_LINE characters), the memory map, where the module
  * list is, and a copy of the heap table's range.
  * Return: 0, or -EINVARG when magic says no multiboot loader started us.
@@ -202,9 +205,10 @@ static int boot_copy_module(const struct multiboot_module* module, struct progra
     return 0;
 }
 
-/*
- * boot_modules_move_to_heap - copy every module and its string into the
- * kernel heap. Loader data that lies inside the heap is held first, so no
+/**
+ * boot_modules_move_to_heap - copy every module and its string into the kernel heap.
+ *
+ * Loader data that lies inside the heap is held first, so no
  * copy lands on something still to be read. After this, module data is
  * reachable from every page directory, as all of the heap is.
  * Return: 0, or -ENOMEM (the modules not copied are dropped, and said so).
@@ -237,12 +241,23 @@ int boot_modules_move_to_heap(void)
     return res;
 }
 
+/**
+ * boot_info_get - what boot_info_capture kept, and the modules' copies.
+ *
+ * Return: the boot information; empty before boot_info_capture.
+ */
 const struct boot_info* boot_info_get(void)
 {
     return &boot;
 }
 
-/* boot_memory_is_usable - is all of [start, end) usable RAM by the memory map? */
+/**
+ * boot_memory_is_usable - is all of [start, end) usable RAM by the memory map?
+ * @start: the range's first byte
+ * @end: the byte just past it
+ *
+ * Return: true when usable regions, adjacent ones chained, cover the range.
+ */
 bool boot_memory_is_usable(uint64_t start, uint64_t end)
 {
     /* Advance through regions that cover the current point; adjacent regions chain. */
@@ -256,7 +271,11 @@ bool boot_memory_is_usable(uint64_t start, uint64_t end)
     return start >= end;
 }
 
-/* boot_memory_usable_bytes - the sum of the usable regions. */
+/**
+ * boot_memory_usable_bytes - the sum of the usable regions of the memory map.
+ *
+ * Return: their total length in bytes.
+ */
 uint64_t boot_memory_usable_bytes(void)
 {
     uint64_t total = 0;
@@ -267,7 +286,11 @@ uint64_t boot_memory_usable_bytes(void)
     return total;
 }
 
-/* boot_memory_usable_end - the end of the highest usable region. */
+/**
+ * boot_memory_usable_end - the end of the highest usable region of the memory map.
+ *
+ * Return: the address just past it; 0 when there is no usable region.
+ */
 uint64_t boot_memory_usable_end(void)
 {
     uint64_t end = 0;
@@ -279,9 +302,12 @@ uint64_t boot_memory_usable_end(void)
     return end;
 }
 
-/*
- * boot_option_value - the value of NAME=VALUE on the kernel command line:
- * a pointer to VALUE with its length in *length, or NULL when there is none.
+/**
+ * boot_option_value - the value of NAME=VALUE on the kernel command line.
+ * @name: NAME
+ * @length: where VALUE's length goes (it is not terminated)
+ *
+ * Return: a pointer to the first such VALUE, or NULL when there is none.
  */
 const char* boot_option_value(const char* name, size_t* length)
 {
@@ -296,7 +322,12 @@ const char* boot_option_value(const char* name, size_t* length)
     return NULL;
 }
 
-/* boot_option - is word one of the words of the kernel command line? */
+/**
+ * boot_option - is word one of the words of the kernel command line?
+ * @word: the word, whole
+ *
+ * Return: true when it is; false before boot_info_capture.
+ */
 bool boot_option(const char* word)
 {
     return boot.cmdline && string_has_word(boot.cmdline, word);

@@ -51,6 +51,14 @@ static void gdt_set(int index, uint32_t base, uint32_t limit, uint8_t access, ui
     gdt[index].base_high = (base >> 24) & 0xFF;
 }
 
+/**
+ * gdt_init - load the GDT, the ring-0 TSS and a null LDT.
+ *
+ * The ring-0 and ring-3 flat segments, the TSS the CPU finds the kernel
+ * stack in, and the double-fault TSS, which gets its EIP and CR3 from
+ * tss_prepare_double_fault_task.
+ * Context: once, at boot, before idt_init.
+ */
 void gdt_init(void)
 {
     gdt_set(0, 0, 0, 0, 0);
@@ -88,17 +96,23 @@ void gdt_init(void)
     __asm__ volatile("lldt %w0" : : "r"(0));
 }
 
-/* tss_set_kernel_stack - the stack the CPU switches to on the next interrupt from ring 3. */
+/**
+ * tss_set_kernel_stack - the stack the CPU switches to on the next interrupt from ring 3.
+ * @esp0: the stack's top
+ */
 void tss_set_kernel_stack(uint32_t esp0)
 {
     tss.esp0 = esp0;
 }
 
-/*
- * tss_prepare_double_fault_task - make the double-fault TSS start handler
- * with directory in CR3. The task switch loads CR3 from the TSS, so this
- * must be a directory that maps the kernel and stays (the kernel's): the
- * task gate may be installed only after this.
+/**
+ * tss_prepare_double_fault_task - make the double-fault TSS start handler with directory in CR3.
+ * @handler: where the double-fault task starts
+ * @directory: the physical address of a page directory
+ *
+ * The task switch loads CR3 from the TSS, so this must be a directory that
+ * maps the kernel and stays (the kernel's).
+ * Context: before the double fault's task gate is installed.
  */
 void tss_prepare_double_fault_task(void (*handler)(void), uint32_t directory)
 {
@@ -106,10 +120,12 @@ void tss_prepare_double_fault_task(void (*handler)(void), uint32_t directory)
     double_fault_tss.cr3 = directory;
 }
 
-/*
- * tss_interrupted_by_double_fault - in the double-fault task: the TSS the
- * CPU saved the interrupted registers in (its EIP, ESP and the rest), or
- * NULL when the switch did not come from Vana's one TSS.
+/**
+ * tss_interrupted_by_double_fault - the TSS the double fault interrupted.
+ *
+ * Return: the TSS the CPU saved the interrupted registers in (its EIP, ESP
+ * and the rest), or NULL when the switch did not come from Vana's one TSS.
+ * Context: in the double-fault task.
  */
 const struct tss* tss_interrupted_by_double_fault(void)
 {

@@ -13,6 +13,12 @@
 
 static volatile uint64_t ticks;
 
+/**
+ * pit_init - make channel 0 interrupt hz times a second, and unmask IRQ 0.
+ * @hz: ticks per second, 19 to 1193182: the divisor of the 1.193182 MHz clock is 16 bits
+ *
+ * Context: after pic_init; interrupts come once the kernel enables them.
+ */
 void pit_init(uint32_t hz)
 {
     uint32_t divisor = PIT_INPUT_HZ / hz;
@@ -22,11 +28,21 @@ void pit_init(uint32_t hz)
     pic_unmask(PIT_IRQ);
 }
 
+/**
+ * pit_tick - count one tick.
+ *
+ * Context: the IRQ 0 handler.
+ */
 void pit_tick(void)
 {
     ticks++;
 }
 
+/**
+ * pit_ticks - the ticks counted since pit_init.
+ *
+ * Return: the count.
+ */
 uint64_t pit_ticks(void)
 {
     return ticks;

@@ -5,9 +5,13 @@
 extern const char probe_read32_access[], probe_read32_recover[];
 extern const char probe_write32_access[], probe_write32_recover[];
 
-/*
- * probe_fixup - if frame is a fault at a probe's access instruction,
- * redirect it to the probe's recovery path and return 1; else return 0.
+/**
+ * probe_fixup - send a fault at a probe's access instruction to its recovery path.
+ * @frame: the faulting context; its EIP is changed when it was a probe's
+ *
+ * Return: 1 when frame was a probe's fault and now resumes at its recovery
+ * path, else 0.
+ * Context: the page-fault handler.
  */
 int probe_fixup(struct trapframe* frame)
 {

@@ -57,6 +57,20 @@ static void put_number(struct format_output* out, const struct format_spec* spec
     put_padded(out, spec, buffer + i, (int)sizeof(buffer) - i, negative);
 }
 
+/**
+ * format - printf-style formatting, one character at a time.
+ * @emit: called with each character produced
+ * @context: passed to emit
+ * @fmt: the format string
+ * @args: its arguments
+ *
+ * Conversions: %d %i %u %x %X %p %s %c %%, with the '-' and '0' flags, a
+ * field width, and the 'l', 'll' and 'z' length modifiers. %p prints "0x"
+ * and then the hex digits, padded to the width. An unknown conversion
+ * prints as '%' and its letter (flags, width and length dropped), so the
+ * mistake shows.
+ * Return: the number of characters produced.
+ */
 int format(format_emit emit, void* context, const char* fmt, va_list args)
 {
     struct format_output out = {emit, context, 0};

@@ -126,9 +126,13 @@ static bool elf_is_loadable(const struct elf32_program_header* header)
     return header->type == ELF_SEGMENT_LOAD && header->memsz != 0;
 }
 
-/*
- * elf_loadable_segment - the program header at index if it is a PT_LOAD
- * segment with bytes in memory, else NULL.
+/**
+ * elf_loadable_segment - the program header at index, if it is one to load.
+ * @program: a program elf_parse accepted
+ * @index: below program->header_count
+ *
+ * Return: the header if it is a PT_LOAD segment with bytes in memory,
+ * else NULL.
  */
 /*@ requires \valid_read(program);
     requires \valid_read(program->headers + index);
@@ -226,9 +230,17 @@ static int elf_check_segment(const struct elf32_program_header* segment, size_t 
     return 0;
 }
 
-/*
- * elf_parse - validate the ELF32 executable in data[0, size) for loading
- * into the address window [lowest, highest), and describe it in *program.
+/**
+ * elf_parse - validate an ELF32 executable for loading, and describe it.
+ * @data: the file
+ * @size: its length in bytes
+ * @lowest: the first address of the window the program must load into
+ * @highest: the address just past the window
+ * @program: where the description goes
+ * @reason: where to store what is wrong, for -ENOEXEC
+ *
+ * Validates the ELF32 executable in data[0, size) for loading into the
+ * address window [lowest, highest), and describes it in *program.
  * Every PT_LOAD segment must lie in the file and in the window, with
  * filesz <= memsz; there must be at least one, and the entry point must be
  * inside an executable one. At most ELF_MAX_PROGRAM_HEADERS headers, and

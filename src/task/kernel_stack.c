@@ -59,25 +59,47 @@ static uint32_t slot_index(const void* blocks)
     return index;
 }
 
-/* kernel_stack_guard - the guard page of the slot of the stack whose heap blocks are blocks. */
+/**
+ * kernel_stack_guard - the guard page of a stack's slot.
+ * @blocks: the stack's heap blocks, from kernel_stack_create
+ *
+ * Return: the guard page's address in the stack region.
+ */
 char* kernel_stack_guard(const void* blocks)
 {
     return (char*)(uintptr_t)(KERNEL_STACK_REGION_START + slot_index(blocks) * KERNEL_STACK_SLOT_SIZE);
 }
 
-/* kernel_stack_base - the stack's lowest byte where its task uses it, just above the guard page. */
+/**
+ * kernel_stack_base - the stack's lowest byte where its task uses it.
+ * @blocks: the stack's heap blocks, from kernel_stack_create
+ *
+ * Return: the address just above the guard page.
+ */
 char* kernel_stack_base(const void* blocks)
 {
     return kernel_stack_guard(blocks) + KERNEL_STACK_GUARD_SIZE;
 }
 
-/* kernel_stack_top - the address just past the stack, where its task uses it: the first ESP. */
+/**
+ * kernel_stack_top - the address just past the stack, where its task uses it.
+ * @blocks: the stack's heap blocks, from kernel_stack_create
+ *
+ * Return: that address: the first ESP.
+ */
 char* kernel_stack_top(const void* blocks)
 {
     return kernel_stack_base(blocks) + VANA_TASK_KERNEL_STACK_SIZE;
 }
 
-/* kernel_stack_guard_contains - does address lie in the guard page of the stack at blocks? */
+/**
+ * kernel_stack_guard_contains - does address lie in the guard page of a stack?
+ * @blocks: the stack's heap blocks, or NULL
+ * @address: a faulting address, for example
+ *
+ * Return: true when address is in the guard page of the stack at blocks;
+ * false for NULL blocks.
+ */
 bool kernel_stack_guard_contains(const void* blocks, uintptr_t address)
 {
     if (!blocks)
@@ -108,13 +130,14 @@ static void slot_set(const void* blocks, bool mapped)
     }
 }
 
-/*
- * kernel_stack_create - allocate a zeroed kernel stack and map it in its
- * slot, above a guard page that is not present.
+/**
+ * kernel_stack_create - allocate a zeroed kernel stack, mapped above a guard page.
+ *
+ * The stack is mapped in its slot, above a guard page that is not present.
  * Return: its heap blocks (what kernel_stack_destroy and the memory limit
  * take; kernel_stack_base and kernel_stack_top say where to use it), or
  * NULL when the heap is short.
- * Context: after paging_create_kernel_directory.
+ * Context: after kernel_stack_init.
  */
 void* kernel_stack_create(void)
 {
@@ -126,13 +149,15 @@ void* kernel_stack_create(void)
     return blocks;
 }
 
-/*
- * kernel_stack_init - give the kernel's directory its own page tables for
- * the whole stack region (its identity map is otherwise made of 4 MiB
- * pages), before any process directory copies the kernel's directory
- * entries: so every later slot change is one table write that every
- * directory sees. Then point the double-fault task at the kernel's
- * directory. Return: 0, or -ENOMEM.
+/**
+ * kernel_stack_init - prepare the stack region and the double-fault task.
+ *
+ * Gives the kernel's directory its own page tables for the whole stack
+ * region (its identity map is otherwise made of 4 MiB pages), before any
+ * process directory copies the kernel's directory entries: so every later
+ * slot change is one table write that every directory sees. Then points
+ * the double-fault task at the kernel's directory.
+ * Return: 0, or -ENOMEM.
  * Context: at boot, right after paging_create_kernel_directory.
  */
 int kernel_stack_init(void)
@@ -146,9 +171,11 @@ int kernel_stack_init(void)
     return 0;
 }
 
-/*
- * kernel_stack_destroy - give the slot of blocks its identity entries back
- * and free the blocks. NULL does nothing.
+/**
+ * kernel_stack_destroy - unmap a kernel stack from its slot and free it.
+ * @blocks: the stack's heap blocks, or NULL (nothing happens)
+ *
+ * The slot's pages get their identity entries back.
  * Context: not on this stack.
  */
 void kernel_stack_destroy(void* blocks)

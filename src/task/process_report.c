@@ -57,14 +57,17 @@ static size_t process_report_range(uint64_t start, uint64_t end, uint32_t flags,
     return printed;
 }
 
-/*
- * process_report_memory - print process's user mappings (the first
- * PROCESS_REPORT_MAX_LINES ranges, then how many more) and the kernel heap
- * map. Context: the work is bounded by the page tables process owns.
+/**
+ * process_report_memory - print what process holds, and the kernel heap.
+ * @process: the process
+ *
+ * Prints its user mappings (the first PROCESS_REPORT_MAX_LINES ranges, then
+ * how many more) and the kernel heap map.
+ * Context: the work is bounded by the page tables process owns.
  */
 void process_report_memory(struct process* process)
 {
-    uint32_t* directory = process->directory.directory_entry;
+    uint32_t* directory = paging_4gb_chunk_get_directory(&process->directory);
     size_t tables = paging_owned_tables(&process->directory);
     uint64_t start, end = 0;
     uint32_t flags;

@@ -11,30 +11,37 @@
 #include "config.h"
 #include "elf.h"
 #include "lib/string.h"
+#include "memory/heap/heap.h"
 #include "memory/heap/kheap.h"
 #include "memory/memory.h"
 #include "memory/paging/paging.h"
 #include "process.h"
 #include "status.h"
 
-#define PAGING_USER_READ (PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL)
-#define PAGING_USER_READ_WRITE (PAGING_USER_READ | PAGING_IS_WRITEABLE)
 #define PROGRAM_AREA_SIZE (VANA_PROGRAM_VIRTUAL_ADDRESS_END - VANA_PROGRAM_VIRTUAL_ADDRESS)
 #define FLAT_BINARY_SUFFIX ".bin"
 
 static const struct program_module* program_modules;
 static size_t program_module_count;
 
-/* program_set_modules - the programs spawn can start: count modules, which must stay in place. */
+/**
+ * program_set_modules - the programs spawn can start.
+ * @modules: the modules, which must stay in place
+ * @count: how many there are
+ */
 void program_set_modules(const struct program_module* modules, size_t count)
 {
     program_modules = modules;
     program_module_count = count;
 }
 
-/*
- * program_find - the module whose name is name[0, length): the first word
- * of the module's string with any directory part ("dir/") removed.
+/**
+ * program_find - the module whose name is name[0, length).
+ * @name: the name, not necessarily terminated
+ * @length: its length
+ *
+ * A module's name is the first word of its string with any directory part
+ * ("dir/") removed.
  * Return: the module, or NULL when no module has that name.
  */
 const struct program_module* program_find(const char* name, size_t length)
@@ -81,7 +88,8 @@ static int program_load_flat(struct process* process, const void* data, size_t s
     if (!process->image)
         return -ENOMEM;
     memcpy(process->image, data, size);
-    size_t pages = (size + PAGING_PAGE_SIZE - 1) / PAGING_PAGE_SIZE;
+    /* The image's blocks, one page each. */
+    size_t pages = heap_size_to_blocks(size);
     *entry = VANA_PROGRAM_VIRTUAL_ADDRESS;
     return paging_map_range(&process->directory, (void*)VANA_PROGRAM_VIRTUAL_ADDRESS, process->image, (int)pages,
                             PAGING_USER_READ_WRITE);
@@ -100,12 +108,12 @@ static int program_map_segment(struct process* process, const struct elf_program
     /* elf_parse checked that the segment ends inside the program area: no sum here wraps. */
     uint32_t first = segment->vaddr - segment->vaddr % PAGING_PAGE_SIZE, end = segment->vaddr + segment->memsz;
     for (uint32_t page = first; page < end; page += PAGING_PAGE_SIZE) {
-        int flags = PAGING_USER_READ;
+        uint32_t flags = PAGING_USER_READ;
         if (segment->flags & ELF_SEGMENT_WRITE)
             flags |= PAGING_IS_WRITEABLE;
-        uint32_t mapped = paging_get(process->directory.directory_entry, (void*)page);
+        uint32_t mapped = paging_get(paging_4gb_chunk_get_directory(&process->directory), (void*)page);
         if (mapped & PAGING_ACCESS_FROM_ALL)
-            flags |= (int)(mapped & PAGING_IS_WRITEABLE);
+            flags |= mapped & PAGING_IS_WRITEABLE;
         int res = paging_map(&process->directory, (void*)page, image + (page - program->low), flags);
         if (res < 0)
             return res;
@@ -194,11 +202,17 @@ static int program_map_stack_and_arguments(struct process* process, const char* 
     return res;
 }
 
-/*
- * program_load - load the program data[0, size) into process (whose
- * directory exists) and prepare its task. A name (the command line's
- * first word, whole) ending in ".bin" is a flat binary; anything else
- * must be an ELF32 executable.
+/**
+ * program_load - load a program into process and prepare its task.
+ * @process: the process, whose directory exists
+ * @command_line: the program's name (first word) and arguments
+ * @data: the program's file
+ * @size: its length in bytes
+ * @reason: where to store what is wrong with a malformed program
+ *
+ * A name (the command line's first word, whole) ending in ".bin" is a flat
+ * binary; anything else must be an ELF32 executable. On failure, what was
+ * allocated stays in the process, for process_destroy to free.
  * Return: 0; -ENOEXEC with *reason for a malformed program; -ENOMEM;
  * -E2BIG for a command line that does not fit the argument page.
  */

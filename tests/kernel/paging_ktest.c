@@ -16,7 +16,7 @@ static void paging_is_enabled_with_write_protect(void)
 
 static void cr3_holds_the_kernel_directory(void)
 {
-    KTEST_EXPECT(cpu_read_cr3() == (uint32_t)paging_kernel_directory()->directory_entry);
+    KTEST_EXPECT(cpu_read_cr3() == (uint32_t)paging_4gb_chunk_get_directory(paging_kernel_directory()));
     KTEST_EXPECT(paging_current() == paging_kernel_directory());
 }
 
@@ -24,7 +24,7 @@ static void kernel_directory_maps_identity_at_sampled_addresses(void)
 {
     static const uint32_t samples[] = {0x1000, 0x7E00, 0xB8000, 0x100000, 0x3FF000, 0x400000, VANA_HEAP_ADDRESS,
                                        VANA_HEAP_ADDRESS + VANA_HEAP_SIZE_BYTES - 1, 0x80000123, 0xFFFFF000};
-    uint32_t* directory = paging_kernel_directory()->directory_entry;
+    uint32_t* directory = paging_4gb_chunk_get_directory(paging_kernel_directory());
     for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
         KTEST_EXPECT(paging_get_physical_address(directory, (void*)samples[i]) == (void*)samples[i]);
         uint32_t entry = paging_get(directory, (void*)samples[i]);
@@ -45,7 +45,8 @@ static void identity_map_reaches_real_memory(void)
 static void page_zero_faults(void)
 {
     uint32_t value = 0x12345678;
-    KTEST_EXPECT(paging_get_physical_address(paging_kernel_directory()->directory_entry, (void*)0) == NULL);
+    uint32_t* directory = paging_4gb_chunk_get_directory(paging_kernel_directory());
+    KTEST_EXPECT(paging_get_physical_address(directory, (void*)0) == NULL);
     KTEST_EXPECT(probe_read32((void*)0, &value) == -EFAULT);
     KTEST_EXPECT(value == 0x12345678);
     KTEST_EXPECT(probe_write32((void*)0xFFC, 1) == -EFAULT);
@@ -75,7 +76,7 @@ static void mapping_functions_reject_bad_arguments(void)
     KTEST_EXPECT(paging_map(kernel, (void*)0x1000, (void*)0x1000, 0x1000) == -EINVARG);
     KTEST_EXPECT(paging_map_range(kernel, (void*)0x1000, (void*)0x1000, -1, PAGING_IS_PRESENT) == -EINVARG);
     KTEST_EXPECT(paging_map_to(kernel, (void*)0x1000, (void*)0x2000, (void*)0x1000, PAGING_IS_PRESENT) == -EINVARG);
-    KTEST_EXPECT(paging_get_physical_address(kernel->directory_entry, (void*)0x1000) == (void*)0x1000);
+    KTEST_EXPECT(paging_get_physical_address(paging_4gb_chunk_get_directory(kernel), (void*)0x1000) == (void*)0x1000);
 }
 
 static const struct ktest_case paging_cases[] = {

@@ -10,6 +10,17 @@
 /* A flat binary that spins: jmp $ */
 static const unsigned char spin[] = {0xEB, 0xFE};
 
+static uint32_t* kernel_directory(void)
+{
+    return paging_4gb_chunk_get_directory(paging_kernel_directory());
+}
+
+/* The page directory of process p. */
+static uint32_t* directory_of(struct process* p)
+{
+    return paging_4gb_chunk_get_directory(&p->directory);
+}
+
 static struct process* load_spinner(void)
 {
     struct process* process = NULL;
@@ -32,14 +43,14 @@ static void process_maps_program_stack_and_arguments_for_user_only_there(void)
     struct process* p = load_spinner();
     if (!p)
         return;
-    uint32_t* d = p->directory.directory_entry;
+    uint32_t* directory = directory_of(p);
     KTEST_EXPECT(process_check_user(p, (void*)VANA_PROGRAM_VIRTUAL_ADDRESS, 2, true) == 0);
     KTEST_EXPECT(process_check_user(p, (void*)VANA_PROGRAM_VIRTUAL_STACK_ADDRESS_END, VANA_USER_PROGRAM_STACK_SIZE,
                                     true) == 0);
     KTEST_EXPECT(process_check_user(p, (void*)VANA_PROGRAM_ARGUMENTS_ADDRESS, 16, false) == 0);
     KTEST_EXPECT(process_check_user(p, (void*)VANA_PROGRAM_ARGUMENTS_ADDRESS, 16, true) == -EFAULT);
     /* The guard page is not present at all. */
-    KTEST_EXPECT(paging_get(d, (void*)(VANA_PROGRAM_VIRTUAL_STACK_ADDRESS_END - 4096)) == 0);
+    KTEST_EXPECT(paging_get(directory, (void*)(VANA_PROGRAM_VIRTUAL_STACK_ADDRESS_END - 4096)) == 0);
     /* The kernel, its heap table, VGA and the heap stay supervisor-only. */
     KTEST_EXPECT(process_check_user(p, (void*)0x100000, 4, false) == -EFAULT);
     KTEST_EXPECT(process_check_user(p, (void*)VANA_HEAP_TABLE_ADDRESS, 4, false) == -EFAULT);
@@ -56,10 +67,10 @@ static void process_malloc_maps_zeroed_blocks_at_their_own_address(void)
     unsigned char* a = process_malloc(p, 5000);
     KTEST_EXPECT(a != NULL);
     KTEST_EXPECT(process_check_user(p, a, 8192, true) == 0);
-    KTEST_EXPECT(paging_get_physical_address(p->directory.directory_entry, a) == a);
+    KTEST_EXPECT(paging_get_physical_address(directory_of(p), a) == a);
     KTEST_EXPECT(a[0] == 0 && a[8191] == 0);
     /* Only in this process: the kernel's own directory still says supervisor-only. */
-    KTEST_EXPECT(!(paging_get(paging_kernel_directory()->directory_entry, a) & PAGING_ACCESS_FROM_ALL));
+    KTEST_EXPECT(!(paging_get(kernel_directory(), a) & PAGING_ACCESS_FROM_ALL));
     KTEST_EXPECT(process_malloc(p, 0) == NULL);
     KTEST_EXPECT(process_malloc(p, (size_t)-1) == NULL);
     process_destroy(p);
@@ -71,9 +82,9 @@ static void process_free_restores_the_kernel_entry(void)
     if (!p)
         return;
     char* a = process_malloc(p, 4096);
-    uint32_t kernel_entry = paging_get(paging_kernel_directory()->directory_entry, a);
+    uint32_t kernel_entry = paging_get(kernel_directory(), a);
     KTEST_EXPECT(process_free(p, a) == 0);
-    KTEST_EXPECT(paging_get(p->directory.directory_entry, a) == kernel_entry);
+    KTEST_EXPECT(paging_get(directory_of(p), a) == kernel_entry);
     KTEST_EXPECT(process_check_user(p, a, 1, false) == -EFAULT);
     process_destroy(p);
 }
@@ -92,7 +103,7 @@ static void process_free_gives_back_a_page_table_left_without_user_pages(void)
     KTEST_EXPECT(paging_owned_tables(&p->directory) == 2);
     uint32_t index = (uint32_t)b >> 22;
     /* The kernel's table and rights, not owned; the CPU may have set the accessed bit in either entry. */
-    uint32_t difference = p->directory.directory_entry[index] ^ paging_kernel_directory()->directory_entry[index];
+    uint32_t difference = directory_of(p)[index] ^ kernel_directory()[index];
     KTEST_EXPECT(difference == PAGING_TABLE_IS_OWNED || difference == (PAGING_TABLE_IS_OWNED | PAGING_ACCESSED));
     process_destroy(p);
 }

@@ -31,7 +31,13 @@ static struct process* load_spinner(void)
 
 static uint32_t* kernel_directory(void)
 {
-    return paging_kernel_directory()->directory_entry;
+    return paging_4gb_chunk_get_directory(paging_kernel_directory());
+}
+
+/* The page directory of process p. */
+static uint32_t* directory_of(struct process* p)
+{
+    return paging_4gb_chunk_get_directory(&p->directory);
 }
 
 /* The entry, less the accessed and dirty bits the CPU sets as it uses a page. */
@@ -79,18 +85,18 @@ static void task_kernel_stack_has_an_unmapped_guard_page_in_every_directory(void
     KTEST_EXPECT(kernel_stack_base(blocks) == guard + PAGING_PAGE_SIZE);
     KTEST_EXPECT(kernel_stack_top(blocks) == guard + KERNEL_STACK_SLOT_SIZE);
     expect_guarded_stack(kernel_directory(), &p->task);
-    expect_guarded_stack(p->directory.directory_entry, &p->task);
+    expect_guarded_stack(directory_of(p), &p->task);
     /* The process shares the kernel's table there: nothing can go stale in a copy. */
     uint32_t index = (uint32_t)(uintptr_t)guard / PAGING_PAGE_SIZE / PAGING_TOTAL_ENTRIES_PER_TABLE;
-    KTEST_EXPECT(!(p->directory.directory_entry[index] & PAGING_TABLE_IS_OWNED));
-    KTEST_EXPECT((p->directory.directory_entry[index] & PAGING_ADDRESS_MASK) ==
+    KTEST_EXPECT(!(directory_of(p)[index] & PAGING_TABLE_IS_OWNED));
+    KTEST_EXPECT((directory_of(p)[index] & PAGING_ADDRESS_MASK) ==
                  (kernel_directory()[index] & PAGING_ADDRESS_MASK));
     /* The task starts on the slot, not at the blocks' heap address. */
     KTEST_EXPECT((char*)p->task.context > kernel_stack_base(blocks));
     KTEST_EXPECT((char*)p->task.context < kernel_stack_top(blocks));
     /* The blocks' own identity entries are untouched. */
     KTEST_EXPECT(maps_identity(kernel_directory(), blocks));
-    KTEST_EXPECT(maps_identity(p->directory.directory_entry, blocks));
+    KTEST_EXPECT(maps_identity(directory_of(p), blocks));
     process_destroy(p);
 }
 
@@ -121,8 +127,8 @@ static void task_kernel_stacks_of_live_tasks_take_different_slots(void)
     if (p && q) {
         KTEST_EXPECT(kernel_stack_guard(p->task.kernel_stack) != kernel_stack_guard(q->task.kernel_stack));
         /* Each guarded in the other's directory too: all share the kernel's tables there. */
-        expect_guarded_stack(q->directory.directory_entry, &p->task);
-        expect_guarded_stack(p->directory.directory_entry, &q->task);
+        expect_guarded_stack(directory_of(q), &p->task);
+        expect_guarded_stack(directory_of(p), &q->task);
     }
     if (q)
         process_destroy(q);
@@ -142,7 +148,7 @@ static void task_release_gives_the_slot_back_its_identity_entries(void)
     task_release(&p->task);
     KTEST_EXPECT(p->task.kernel_stack == NULL);
     KTEST_EXPECT(range_maps_identity(kernel_directory(), guard, guard + KERNEL_STACK_SLOT_SIZE));
-    KTEST_EXPECT(range_maps_identity(q->directory.directory_entry, guard, guard + KERNEL_STACK_SLOT_SIZE));
+    KTEST_EXPECT(range_maps_identity(directory_of(q), guard, guard + KERNEL_STACK_SLOT_SIZE));
     task_release(&p->task);  /* a second release does nothing */
     process_destroy(p);
 
@@ -151,7 +157,7 @@ static void task_release_gives_the_slot_back_its_identity_entries(void)
     for (uint32_t offset = 0; offset < VANA_TASK_KERNEL_STACK_SIZE; offset += PAGING_PAGE_SIZE) {
         const char* block = (const char*)blocks + offset;
         KTEST_EXPECT(maps_identity(kernel_directory(), block));
-        KTEST_EXPECT(maps_identity(q->directory.directory_entry, block));
+        KTEST_EXPECT(maps_identity(directory_of(q), block));
         paging_switch(&q->directory);
         KTEST_EXPECT(probe_read32(block, &value) == 0);
         paging_switch(paging_kernel_directory());

@@ -472,6 +472,12 @@ static size_t span_object_size(const struct span* span)
     return ((const struct run*)span)->slot_size;
 }
 
+/* The blocks of the span of a large object of size bytes, its header included. */
+static size_t large_span_blocks(size_t size)
+{
+    return (size + LARGE_HEADER + BLOCK_SIZE - 1) / BLOCK_SIZE;
+}
+
 /* The bytes malloc(size) would make usable, or 0 when it would refuse. */
 static size_t object_size_for(size_t size)
 {
@@ -481,7 +487,7 @@ static size_t object_size_for(size_t size)
         return class_sizes[class_index_of(size)];
     if (size > LARGE_MAX)
         return 0;
-    return (size + LARGE_HEADER + BLOCK_SIZE - 1) / BLOCK_SIZE * BLOCK_SIZE - LARGE_HEADER;
+    return large_span_blocks(size) * BLOCK_SIZE - LARGE_HEADER;
 }
 
 /* ---- the C interface ---------------------------------------------------- */
@@ -506,8 +512,7 @@ void* malloc(size_t size)
     }
     if (size > LARGE_MAX)
         return NULL;
-    size_t blocks = (size + LARGE_HEADER + BLOCK_SIZE - 1) / BLOCK_SIZE;
-    struct span* span = span_new(blocks, LARGE);
+    struct span* span = span_new(large_span_blocks(size), LARGE);
     return span ? (char*)span + LARGE_HEADER : NULL;
 }
 

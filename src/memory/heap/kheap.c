@@ -26,10 +26,15 @@ static struct heap_table kernel_heap_table;
 static uint64_t kernel_heap_free_map[HEAP_INDEX_WORDS(KERNEL_HEAP_BLOCKS)];
 static uint8_t kernel_heap_free_runs[HEAP_INDEX_BYTES(KERNEL_HEAP_BLOCKS)];
 
-/*
- * kheap_init - make [start, end) the kernel heap, described by the table at
- * table (one byte per block). start and end must be block-aligned, and the
- * heap at most VANA_HEAP_SIZE_BYTES: the index's storage is sized for that.
+/**
+ * kheap_init - make [start, end) the kernel heap.
+ * @table: the heap's table, one byte per block
+ * @start: the first block, block-aligned
+ * @end: the address just past the last block, block-aligned
+ *
+ * The heap may be at most VANA_HEAP_SIZE_BYTES: the index's storage is
+ * sized for that. A wrong range is a kernel bug, and VERIFY stops the
+ * machine.
  * Context: at boot, once the memory map showed the range is usable RAM and
  * the boot data in the table's range was copied out (bootinfo.c).
  */
@@ -78,7 +83,15 @@ static void kheap_debug_before_free(char* ptr, size_t blocks)
 }
 #endif
 
-/* kmalloc - size bytes (whole blocks) from the kernel heap, uninitialised; NULL when full or size is 0. */
+/**
+ * kmalloc - allocate size bytes (whole blocks) from the kernel heap, uninitialised.
+ * @size: bytes wanted
+ *
+ * With VANA_DEBUG_HEAP, blocks freed before must still hold the poison,
+ * or the kernel panics: something wrote to them after it freed them.
+ * Return: the allocation, or NULL when the heap is full or size is 0.
+ * Context: after kheap_init.
+ */
 void* kmalloc(size_t size)
 {
     void* ptr = heap_malloc(&kernel_heap, size);
@@ -89,7 +102,13 @@ void* kmalloc(size_t size)
     return ptr;
 }
 
-/* kzalloc - as kmalloc, with every byte of the blocks returned set to zero. */
+/**
+ * kzalloc - as kmalloc, with every byte of the blocks returned set to zero.
+ * @size: bytes wanted
+ *
+ * Return: the allocation, or NULL when the heap is full or size is 0.
+ * Context: after kheap_init.
+ */
 void* kzalloc(size_t size)
 {
     void* ptr = kmalloc(size);
@@ -99,9 +118,13 @@ void* kzalloc(size_t size)
     return ptr;
 }
 
-/*
- * kfree - free a kmalloc/kzalloc allocation; NULL is ignored. Any other
- * pointer is a kernel bug that would corrupt the heap later: panic now.
+/**
+ * kfree - free a kmalloc/kzalloc allocation.
+ * @ptr: what kmalloc or kzalloc returned, or NULL (ignored)
+ *
+ * Any other pointer is a kernel bug that would corrupt the heap later:
+ * panic now.
+ * Context: after kheap_init.
  */
 void kfree(void* ptr)
 {
@@ -117,7 +140,11 @@ void kfree(void* ptr)
 #endif
 }
 
-/* kheap_get - the kernel heap itself, for its statistics and views. */
+/**
+ * kheap_get - the kernel heap itself, for its statistics and views.
+ *
+ * Return: the heap; its fields are valid after kheap_init.
+ */
 struct heap* kheap_get(void)
 {
     return &kernel_heap;

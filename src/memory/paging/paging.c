@@ -32,7 +32,6 @@
  * paging_directory_index and paging_table_index divide rather than shift,
  * which is the same for unsigned numbers and what the prover can follow.
  */
-#define PAGING_TABLE_SPAN ((uint64_t)PAGING_TOTAL_ENTRIES_PER_TABLE * PAGING_PAGE_SIZE)
 #define PAGING_ADDRESS_LIMIT 0x100000000ull
 #define PAGING_LARGE_PAGE_MASK 0xFFC00000u  /* the frame bits of a PS directory entry */
 
@@ -109,13 +108,17 @@ static bool paging_is_32bit_range(uintptr_t start, uint64_t bytes)
     return first <= PAGING_ADDRESS_LIMIT && bytes <= PAGING_ADDRESS_LIMIT - first;
 }
 
-/*
+/**
  * paging_new_4gb - build a directory that identity-maps all 4 GiB.
+ * @flags: the PAGING_* flags of every page
+ *
  * Every table entry gets flags; every directory entry gets flags, write
- * access (the tables decide) and the owned bit.
+ * access (the tables decide) and the owned bit. This costs 1024 tables
+ * (4 MiB); the kernel's own directory is built with 4 MiB pages instead
+ * (paging_create_kernel_directory).
  * Return: the new chunk, or NULL (nothing leaked) when the heap is short.
  */
-struct paging_4gb_chunk* paging_new_4gb(uint8_t flags)
+struct paging_4gb_chunk* paging_new_4gb(uint32_t flags)
 {
     struct paging_4gb_chunk* chunk = kzalloc(sizeof(struct paging_4gb_chunk));
     uint32_t* directory = kzalloc(PAGING_TABLE_BYTES);
@@ -131,7 +134,7 @@ struct paging_4gb_chunk* paging_new_4gb(uint8_t flags)
             goto fail;
         for (int b = 0; b < PAGING_TOTAL_ENTRIES_PER_TABLE; b++)
             table[b] = (offset + (uint32_t)b * PAGING_PAGE_SIZE) | flags;
-        offset += PAGING_TOTAL_ENTRIES_PER_TABLE * PAGING_PAGE_SIZE;
+        offset += PAGING_REGION_SIZE;
         directory[i] = paging_table_entry_address(table) | flags | PAGING_IS_WRITEABLE | PAGING_TABLE_IS_OWNED;
         chunk->owned_tables++;
     }
@@ -147,9 +150,13 @@ fail:
     return NULL;
 }
 
-/*
- * paging_new_shared_4gb - make chunk a directory that maps what kernel maps,
- * sharing the kernel's tables: one page, until paging_set copies a table.
+/**
+ * paging_new_shared_4gb - make chunk a directory that maps what kernel maps.
+ * @chunk: the chunk to set up; its old directory, if any, is not freed
+ * @kernel: the directory to copy, whose tables are shared
+ *
+ * The copy shares the kernel's tables: it costs one page, until paging_set
+ * copies a table.
  * Return: 0, or -ENOMEM.
  */
 int paging_new_shared_4gb(struct paging_4gb_chunk* chunk, const struct paging_4gb_chunk* kernel)
@@ -164,9 +171,11 @@ int paging_new_shared_4gb(struct paging_4gb_chunk* chunk, const struct paging_4g
     return 0;
 }
 
-/*
- * paging_release_4gb - free the directory of chunk and the tables it owns,
- * but not chunk itself. The directory must not be the one loaded in CR3.
+/**
+ * paging_release_4gb - free the directory of chunk and the tables it owns.
+ * @chunk: the chunk; itself not freed. A chunk already released is left alone.
+ *
+ * Context: chunk's directory must not be the one loaded in CR3.
  */
 void paging_release_4gb(struct paging_4gb_chunk* chunk)
 {
@@ -185,54 +194,64 @@ void paging_release_4gb(struct paging_4gb_chunk* chunk)
         current_directory = NULL;
 }
 
-/* paging_free_4gb - free a chunk from paging_new_4gb: its tables, directory and itself. */
+/**
+ * paging_free_4gb - free a chunk from paging_new_4gb: its tables, directory and itself.
+ * @chunk: the chunk
+ *
+ * Context: chunk's directory must not be the one loaded in CR3.
+ */
 void paging_free_4gb(struct paging_4gb_chunk* chunk)
 {
     paging_release_4gb(chunk);
     kfree(chunk);
 }
 
+/**
+ * paging_4gb_chunk_get_directory - the page directory of chunk.
+ * @chunk: the chunk
+ *
+ * Code outside paging.c reads the directory through this function.
+ * Return: the directory's 1024 entries, the value CR3 takes to load it
+ * (the identity map makes its physical address its pointer); NULL once
+ * released.
+ */
 uint32_t* paging_4gb_chunk_get_directory(struct paging_4gb_chunk* chunk)
 {
     return chunk->directory_entry;
 }
 
-/*
- * paging_switch - load directory into CR3. The CPU drops every cached
- * translation that is not global when CR3 is written, so no invlpg is needed.
+/**
+ * paging_switch - load the directory of chunk into CR3.
+ * @chunk: the chunk to load
+ *
+ * The CPU drops every cached translation that is not global when CR3 is
+ * written, so no invlpg is needed.
  */
-void paging_switch(struct paging_4gb_chunk* directory)
+void paging_switch(struct paging_4gb_chunk* chunk)
 {
-    paging_load_directory(directory->directory_entry);
-    current_directory = directory;
+    paging_load_directory(chunk->directory_entry);
+    current_directory = chunk;
 }
 
-/* paging_current - the directory last installed by paging_switch. */
+/**
+ * paging_current - the chunk last installed by paging_switch.
+ *
+ * Return: that chunk, or NULL before the first switch or once it was released.
+ */
 struct paging_4gb_chunk* paging_current(void)
 {
     return current_directory;
 }
 
+/**
+ * paging_is_aligned - whether address is on a page boundary.
+ * @address: any address
+ *
+ * Return: true when address is a multiple of PAGING_PAGE_SIZE.
+ */
 bool paging_is_aligned(void* address)
 {
     return ((uintptr_t)address % PAGING_PAGE_SIZE) == 0;
-}
-
-/* paging_align_address - ptr rounded up to a page boundary, or NULL if that overflows. */
-void* paging_align_address(void* ptr)
-{
-    uintptr_t address = (uintptr_t)ptr;
-    if (address % PAGING_PAGE_SIZE == 0)
-        return ptr;
-    if (address > UINTPTR_MAX - PAGING_PAGE_SIZE)
-        return NULL;
-    return (void*)(address - address % PAGING_PAGE_SIZE + PAGING_PAGE_SIZE);
-}
-
-/* paging_align_to_lower_page - address rounded down to a page boundary. */
-void* paging_align_to_lower_page(void* address)
-{
-    return (void*)((uintptr_t)address - (uintptr_t)address % PAGING_PAGE_SIZE);
 }
 
 /*@ assigns \nothing;
@@ -308,12 +327,16 @@ static uint32_t* paging_owned_table(struct paging_4gb_chunk* chunk, uint32_t ind
     return table;
 }
 
-/*
- * paging_set - write entry as the table entry for the page at virt in
- * chunk, copying a shared table first. The directory entry gains the user
- * and write rights the entry asks for, so the table entry alone decides.
- * If the loaded directory translates virt through the changed table, the
- * stale translation is flushed.
+/**
+ * paging_set - write entry as the table entry for the page at virt in chunk.
+ * @chunk: the directory to change
+ * @virt: the page, page-aligned and below 4 GiB
+ * @entry: the table entry: a frame and its PAGING_* flags, or 0 (not present)
+ *
+ * A shared table is copied first, and a 4 MiB page split into a table.
+ * The directory entry gains the user and write rights the entry asks for,
+ * so the table entry alone decides. If the loaded directory translates
+ * virt through the changed table, the stale translation is flushed.
  * Return: 0, -EINVARG for an unaligned or out-of-range virt, -ENOMEM.
  */
 int paging_set(struct paging_4gb_chunk* chunk, void* virt, uint32_t entry)
@@ -338,24 +361,33 @@ int paging_set(struct paging_4gb_chunk* chunk, void* virt, uint32_t entry)
     return 0;
 }
 
-/*
+/**
  * paging_map - map the page at virt to the frame at phys with flags.
- * Both addresses must be page-aligned and below 4 GiB; flags may hold only
- * the PAGING_* flags above.
+ * @chunk: the directory to change
+ * @virt: the page, page-aligned and below 4 GiB
+ * @phys: the frame, page-aligned and below 4 GiB
+ * @flags: PAGING_* flags (paging.h) only
+ *
  * Return: 0, -EINVARG, or -ENOMEM when a table copy cannot be allocated.
  */
-int paging_map(struct paging_4gb_chunk* directory, void* virt, void* phys, int flags)
+int paging_map(struct paging_4gb_chunk* chunk, void* virt, void* phys, uint32_t flags)
 {
-    return paging_map_range(directory, virt, phys, 1, flags);
+    return paging_map_range(chunk, virt, phys, 1, flags);
 }
 
-/*
+/**
  * paging_map_range - map count pages from virt to the frames from phys.
+ * @chunk: the directory to change
+ * @virt: the first page, page-aligned
+ * @phys: the first frame, page-aligned
+ * @count: pages to map, at least 0; both ranges must end at or below 4 GiB
+ * @flags: PAGING_* flags (paging.h) only
+ *
  * Every argument is checked before anything is mapped; on -ENOMEM the
  * pages before the failing one stay mapped.
  * Return: 0, -EINVARG, or -ENOMEM.
  */
-int paging_map_range(struct paging_4gb_chunk* directory, void* virt, void* phys, int count, int flags)
+int paging_map_range(struct paging_4gb_chunk* chunk, void* virt, void* phys, int count, uint32_t flags)
 {
     uint64_t bytes = (uint64_t)(count < 0 ? 0 : count) * PAGING_PAGE_SIZE;
 
@@ -369,37 +401,55 @@ int paging_map_range(struct paging_4gb_chunk* directory, void* virt, void* phys,
     uint32_t frame = (uint32_t)(uintptr_t)phys;
     for (int i = 0; i < count; i++) {
         void* page = (void*)((uintptr_t)virt + (size_t)i * PAGING_PAGE_SIZE);  /* virt may be NULL */
-        int res = paging_set(directory, page, (frame + (uint32_t)i * PAGING_PAGE_SIZE) | (uint32_t)flags);
+        int res = paging_set(chunk, page, (frame + (uint32_t)i * PAGING_PAGE_SIZE) | flags);
         if (res < 0)
             return res;
     }
     return 0;
 }
 
-/*
+/**
  * paging_map_to - map the frames [phys, phys_end) at virt onwards.
+ * @chunk: the directory to change
+ * @virt: the first page, page-aligned
+ * @phys: the first frame, page-aligned
+ * @phys_end: the end of the frames, page-aligned
+ * @flags: PAGING_* flags (paging.h) only
+ *
  * Return: as paging_map_range; -EINVARG also when phys_end is below phys
  * or not aligned.
  */
-int paging_map_to(struct paging_4gb_chunk* directory, void* virt, void* phys, void* phys_end, int flags)
+int paging_map_to(struct paging_4gb_chunk* chunk, void* virt, void* phys, void* phys_end, uint32_t flags)
 {
     if ((uintptr_t)phys_end < (uintptr_t)phys || !paging_is_aligned(phys_end))
         return -EINVARG;
     uint64_t pages = ((uintptr_t)phys_end - (uintptr_t)phys) / PAGING_PAGE_SIZE;
     if (pages > PAGING_TOTAL_ENTRIES_PER_TABLE * PAGING_TOTAL_ENTRIES_PER_TABLE)
         return -EINVARG;
-    return paging_map_range(directory, virt, phys, (int)pages, flags);
+    return paging_map_range(chunk, virt, phys, (int)pages, flags);
 }
 
-/* paging_unmap - make the page at virt not present. Return: as paging_set. */
-int paging_unmap(struct paging_4gb_chunk* directory, void* virt)
+/**
+ * paging_unmap - make the page at virt not present.
+ * @chunk: the directory to change
+ * @virt: the page, page-aligned and below 4 GiB
+ *
+ * Return: as paging_set.
+ */
+int paging_unmap(struct paging_4gb_chunk* chunk, void* virt)
 {
-    return paging_set(directory, virt, 0);
+    return paging_set(chunk, virt, 0);
 }
 
-/*
- * paging_get - the table entry that maps virt (its flags in the low bits),
- * or 0 when the directory entry for virt is not present.
+/**
+ * paging_get - the table entry that maps virt.
+ * @directory: a page directory
+ * @virt: any address
+ *
+ * For a 4 MiB page, the entry its table would hold: the same rights, the
+ * page's own frame.
+ * Return: the entry (its flags in the low bits), or 0 when the directory
+ * entry for virt is not present or virt is past 4 GiB.
  */
 uint32_t paging_get(uint32_t* directory, void* virt)
 {
@@ -414,10 +464,14 @@ uint32_t paging_get(uint32_t* directory, void* virt)
     return paging_entry_table(directory_entry)[paging_table_index(address)];
 }
 
-/*
- * paging_get_physical_address - the physical address virt translates to,
- * offset within the page included; NULL when virt is not mapped (directory
- * or table entry not present). Vana never maps frame 0, so NULL is unambiguous.
+/**
+ * paging_get_physical_address - the physical address virt translates to.
+ * @directory: a page directory
+ * @virt: any address
+ *
+ * Vana never maps frame 0, so NULL is unambiguous.
+ * Return: the address, offset within the page included; NULL when virt is
+ * not mapped (directory or table entry not present).
  */
 void* paging_get_physical_address(uint32_t* directory, void* virt)
 {
@@ -427,11 +481,15 @@ void* paging_get_physical_address(uint32_t* directory, void* virt)
     return (void*)(uintptr_t)((entry & PAGING_ADDRESS_MASK) | ((uintptr_t)virt % PAGING_PAGE_SIZE));
 }
 
-/*
- * paging_check_user_range - may ring 3 read (or, if write, write) every
- * byte of [virt, virt + size) through directory? Both levels (the
- * directory entry alone for a 4 MiB page) must grant present and user
- * access, and write access when write is set.
+/**
+ * paging_check_user_range - may ring 3 read (or write) all of [virt, virt + size)?
+ * @directory: the process's page directory
+ * @virt: the range's first byte
+ * @size: its length in bytes; 0 is always allowed
+ * @write: whether ring 3 must also be able to write it
+ *
+ * Both levels (the directory entry alone for a 4 MiB page) must grant
+ * present and user access, and write access when write is set.
  * Return: 0, or -EFAULT (also for a range that wraps past 4 GiB).
  *
  * Proved (docs/proofs.md): 0 exactly when every byte of the range is below
@@ -485,10 +543,15 @@ static bool paging_user_may_read(uint32_t* directory, uint64_t address)
            paging_check_user_range(directory, (const void*)(uintptr_t)address, 1, false) == 0;
 }
 
-/*
- * paging_copy_string_from_user - copy the string at user into
- * buffer[0, size), checking through directory that ring 3 may read each
- * page before reading from it.
+/**
+ * paging_copy_string_from_user - copy a string from user memory.
+ * @directory: the process's page directory
+ * @user: the string's user address
+ * @buffer: where the string goes, terminator included
+ * @size: the bytes buffer holds, at most INT_MAX
+ *
+ * Copies the string at user into buffer[0, size), checking through
+ * directory that ring 3 may read each page before reading from it.
  * Context: directory is loaded in CR3, so that the kernel reaches the
  * process's pages at their user addresses.
  * Return: the string's length, -EFAULT when it runs into memory ring 3 may
@@ -539,11 +602,15 @@ int paging_copy_string_from_user(uint32_t* directory, const void* user, char* bu
     return -E2BIG;
 }
 
-/*
- * paging_share_unchanged_table - if the table chunk owns for the 4 MiB
- * region of virt has become identical to kernel's table for that region
- * (every user page in it was unmapped again), free it and share kernel's
- * table once more.
+/**
+ * paging_share_unchanged_table - give back a table that no longer differs from the kernel's.
+ * @chunk: a process's directory
+ * @kernel: the kernel's directory, which chunk was copied from
+ * @virt: any address in the 4 MiB region to look at
+ *
+ * If the table chunk owns for the region of virt has become identical to
+ * kernel's table for that region (every user page in it was unmapped
+ * again), free it and share kernel's table once more.
  * Return: 1 when the table was given back, 0 when there was nothing to do
  * (shared already, or still different), -EINVARG for virt past 4 GiB.
  */
@@ -578,15 +645,23 @@ int paging_share_unchanged_table(struct paging_4gb_chunk* chunk, const struct pa
     return 1;
 }
 
-/*
- * paging_next_user_range - find the first run of pages at or above from
- * that ring 3 can reach through directory, all with the same rights.
+/**
+ * paging_next_user_range - find the next run of user pages with the same rights.
+ * @directory: the page directory to walk
+ * @from: where to start looking; the page that holds it is the first looked at
+ * @start: where the run's first address goes
+ * @end: where the address just past the run goes
+ * @flags: where the run's table-entry flags go
+ *
+ * Finds the first run of pages at or above from that ring 3 can reach
+ * through directory, all with the same rights. Regions whose directory
+ * entry grants ring 3 nothing are skipped whole.
  * Return: true with the run in [*start, *end) and its table-entry flags in
  * *flags, or false when there is none.
  */
 bool paging_next_user_range(uint32_t* directory, uint64_t from, uint64_t* start, uint64_t* end, uint32_t* flags)
 {
-    const uint32_t user = PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL;
+    const uint32_t user = PAGING_USER_READ;
     bool found = false;
 
     for (uint64_t page = from - from % PAGING_PAGE_SIZE; page < PAGING_ADDRESS_LIMIT; page += PAGING_PAGE_SIZE) {
@@ -595,7 +670,7 @@ bool paging_next_user_range(uint32_t* directory, uint64_t from, uint64_t* start,
         if ((directory_entry & user) == user)
             entry = paging_get(directory, (void*)(uintptr_t)page) & PAGING_FLAGS_MASK;
         else if (!found)
-            page += PAGING_TABLE_SPAN - PAGING_PAGE_SIZE - page % PAGING_TABLE_SPAN;  /* skip the region */
+            page += PAGING_REGION_SIZE - PAGING_PAGE_SIZE - page % PAGING_REGION_SIZE;  /* skip the region */
 
         bool reachable = (entry & user) == user;
         if (found && (!reachable || entry != *flags)) {
@@ -613,7 +688,13 @@ bool paging_next_user_range(uint32_t* directory, uint64_t from, uint64_t* start,
     return found;
 }
 
-/* paging_owned_tables - how many page tables chunk owns (the measure of its cost). */
+/**
+ * paging_owned_tables - how many page tables chunk owns (the measure of its cost).
+ * @chunk: the chunk
+ *
+ * Kept as tables are copied and given back, so this walks nothing.
+ * Return: the number of directory entries with PAGING_TABLE_IS_OWNED.
+ */
 size_t paging_owned_tables(const struct paging_4gb_chunk* chunk)
 {
     return chunk->owned_tables;
@@ -621,9 +702,10 @@ size_t paging_owned_tables(const struct paging_4gb_chunk* chunk)
 
 static struct paging_4gb_chunk* kernel_directory;
 
-/*
- * paging_create_kernel_directory - build the kernel's own directory: all
- * 4 GiB identity-mapped, supervisor-only and writable, but page 0, which
+/**
+ * paging_create_kernel_directory - build the kernel's own directory.
+ *
+ * All 4 GiB identity-mapped, supervisor-only and writable, but page 0, which
  * is not present so that a NULL dereference faults instead of reading the
  * real-mode interrupt table. Every process directory starts as a copy of it.
  * The identity map is made of 4 MiB pages: 1,024 directory entries to
@@ -644,14 +726,18 @@ int paging_create_kernel_directory(void)
         return -ENOMEM;
     }
     for (uint32_t i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++)
-        directory[i] = (uint32_t)(i * PAGING_TABLE_SPAN) | PAGING_IS_PRESENT | PAGING_IS_WRITEABLE | PAGING_IS_4MB_PAGE;
+        directory[i] = (uint32_t)(i * PAGING_REGION_SIZE) | PAGING_IS_PRESENT | PAGING_IS_WRITEABLE | PAGING_IS_4MB_PAGE;
     kernel_directory->directory_entry = directory;
     return paging_unmap(kernel_directory, 0);
 }
 
-/*
- * paging_give_tables - make chunk own a page table for every 4 MiB region
- * that [start, end) overlaps, splitting 4 MiB pages and copying shared
+/**
+ * paging_give_tables - make chunk own a page table for every 4 MiB region of a range.
+ * @chunk: the directory
+ * @start: the range's first byte
+ * @end: the address just past the range, above start
+ *
+ * Gives chunk a table of its own for every region that [start, end) overlaps, splitting 4 MiB pages and copying shared
  * tables, so that later paging_set calls there allocate nothing. The
  * kernel does this at boot for the regions whose pages it changes later:
  * a process directory copies the kernel's directory entries when it is
@@ -663,14 +749,18 @@ int paging_give_tables(struct paging_4gb_chunk* chunk, void* start, void* end)
     uintptr_t first = (uintptr_t)start, last = (uintptr_t)end;
     if (last <= first || !paging_is_32bit_range(first, last - first))
         return -EINVARG;
-    for (uint64_t region = first - first % PAGING_TABLE_SPAN; region < last; region += PAGING_TABLE_SPAN) {
+    for (uint64_t region = first - first % PAGING_REGION_SIZE; region < last; region += PAGING_REGION_SIZE) {
         if (!paging_owned_table(chunk, paging_directory_index((uintptr_t)region)))
             return -ENOMEM;
     }
     return 0;
 }
 
-/* paging_kernel_directory - the kernel's own directory; NULL before paging_create_kernel_directory. */
+/**
+ * paging_kernel_directory - the kernel's own directory.
+ *
+ * Return: the chunk paging_create_kernel_directory built; NULL before it.
+ */
 struct paging_4gb_chunk* paging_kernel_directory(void)
 {
     return kernel_directory;

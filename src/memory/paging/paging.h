@@ -34,35 +34,40 @@
 #define PAGING_TOTAL_ENTRIES_PER_TABLE 1024
 #define PAGING_PAGE_SIZE 4096
 
+/* What one directory entry maps: a table's 1024 pages, or one 4 MiB page. */
+#define PAGING_REGION_SIZE ((uint64_t)PAGING_TOTAL_ENTRIES_PER_TABLE * PAGING_PAGE_SIZE)
+
+/* The rights of a user page: ring 3 may read it (and write it). */
+#define PAGING_USER_READ (PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL)
+#define PAGING_USER_READ_WRITE (PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL | PAGING_IS_WRITEABLE)
+
 /* The address bits of an entry; the low 12 bits are flags. */
 #define PAGING_ADDRESS_MASK 0xFFFFF000
 
 struct paging_4gb_chunk
 {
-    uint32_t* directory_entry;
-    size_t owned_tables;  /* directory entries with PAGING_TABLE_IS_OWNED, kept as they change */
+    uint32_t* directory_entry; /* outside paging.c: paging_4gb_chunk_get_directory() */
+    size_t owned_tables;       /* directory entries with PAGING_TABLE_IS_OWNED, kept as they change */
 };
 
-struct paging_4gb_chunk* paging_new_4gb(uint8_t flags);
+struct paging_4gb_chunk* paging_new_4gb(uint32_t flags);
 void paging_free_4gb(struct paging_4gb_chunk* chunk);
 int paging_new_shared_4gb(struct paging_4gb_chunk* chunk, const struct paging_4gb_chunk* kernel);
 void paging_release_4gb(struct paging_4gb_chunk* chunk);
 uint32_t* paging_4gb_chunk_get_directory(struct paging_4gb_chunk* chunk);
-void paging_switch(struct paging_4gb_chunk* directory);
+void paging_switch(struct paging_4gb_chunk* chunk);
 struct paging_4gb_chunk* paging_current(void);
 int paging_create_kernel_directory(void);
 int paging_give_tables(struct paging_4gb_chunk* chunk, void* start, void* end);
 struct paging_4gb_chunk* paging_kernel_directory(void);
 
 bool paging_is_aligned(void* address);
-void* paging_align_address(void* ptr);
-void* paging_align_to_lower_page(void* address);
 
 int paging_set(struct paging_4gb_chunk* chunk, void* virt, uint32_t entry);
-int paging_map(struct paging_4gb_chunk* directory, void* virt, void* phys, int flags);
-int paging_map_range(struct paging_4gb_chunk* directory, void* virt, void* phys, int count, int flags);
-int paging_map_to(struct paging_4gb_chunk* directory, void* virt, void* phys, void* phys_end, int flags);
-int paging_unmap(struct paging_4gb_chunk* directory, void* virt);
+int paging_map(struct paging_4gb_chunk* chunk, void* virt, void* phys, uint32_t flags);
+int paging_map_range(struct paging_4gb_chunk* chunk, void* virt, void* phys, int count, uint32_t flags);
+int paging_map_to(struct paging_4gb_chunk* chunk, void* virt, void* phys, void* phys_end, uint32_t flags);
+int paging_unmap(struct paging_4gb_chunk* chunk, void* virt);
 
 uint32_t paging_get(uint32_t* directory, void* virt);
 void* paging_get_physical_address(uint32_t* directory, void* virt);
