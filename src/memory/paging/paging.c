@@ -254,6 +254,34 @@ bool paging_is_aligned(void* address)
     return ((uintptr_t)address % PAGING_PAGE_SIZE) == 0;
 }
 
+/**
+ * paging_align_address - round an address up to a page boundary.
+ * @ptr: any address
+ *
+ * One of the seed's helpers, kept for callers that compute mapping ranges.
+ * Return: ptr itself when page-aligned, else the next page boundary; NULL
+ * when that would pass the top of the address space.
+ */
+void* paging_align_address(void* ptr)
+{
+    uintptr_t address = (uintptr_t)ptr;
+    if (address % PAGING_PAGE_SIZE == 0)
+        return ptr;
+    if (address > UINTPTR_MAX - PAGING_PAGE_SIZE)
+        return NULL;
+    return (void*)(address - address % PAGING_PAGE_SIZE + PAGING_PAGE_SIZE);
+}
+
+/**
+ * paging_align_to_lower_page - round an address down to a page boundary.
+ * @address: any address
+ * Return: the start of the page that holds address.
+ */
+void* paging_align_to_lower_page(void* address)
+{
+    return (void*)((uintptr_t)address - (uintptr_t)address % PAGING_PAGE_SIZE);
+}
+
 /*@ assigns \nothing;
     ensures \result == virt / PAGING_PAGE_SIZE / PAGING_TOTAL_ENTRIES_PER_TABLE;
 */

@@ -62,6 +62,8 @@ int paging_give_tables(struct paging_4gb_chunk* chunk, void* start, void* end);
 struct paging_4gb_chunk* paging_kernel_directory(void);
 
 bool paging_is_aligned(void* address);
+void* paging_align_address(void* ptr);
+void* paging_align_to_lower_page(void* address);
 
 int paging_set(struct paging_4gb_chunk* chunk, void* virt, uint32_t entry);
 int paging_map(struct paging_4gb_chunk* chunk, void* virt, void* phys, uint32_t flags);

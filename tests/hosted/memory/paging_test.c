@@ -582,6 +582,40 @@ static void paging_get_physical_address_returns_null_for_not_present_directory_e
     paging_release_4gb(&shared);
 }
 
+static void paging_align_address_keeps_aligned_address(void** state)
+{
+    (void)state;
+    assert_ptr_equal(paging_align_address(va(0)), va(0));
+    assert_ptr_equal(paging_align_address(va(0x00400000)), va(0x00400000));
+    assert_ptr_equal(paging_align_address(va(UINTPTR_MAX - PAGE + 1)), va(UINTPTR_MAX - PAGE + 1));
+}
+
+static void paging_align_address_rounds_up_to_next_page(void** state)
+{
+    (void)state;
+    assert_ptr_equal(paging_align_address(va(1)), va(PAGE));
+    assert_ptr_equal(paging_align_address(va(0x00400001)), va(0x00401000));
+    assert_ptr_equal(paging_align_address(va(0x00400FFF)), va(0x00401000));
+    assert_ptr_equal(paging_align_address(va(0xFFFFE001)), va(0xFFFFF000));
+}
+
+static void paging_align_address_returns_null_on_overflow(void** state)
+{
+    (void)state;
+    assert_null(paging_align_address(va(UINTPTR_MAX)));
+    assert_null(paging_align_address(va(UINTPTR_MAX - PAGE + 2)));
+    assert_ptr_equal(paging_align_address(va(UINTPTR_MAX - PAGE)), va(UINTPTR_MAX - PAGE + 1));
+}
+
+static void paging_align_to_lower_page_rounds_down(void** state)
+{
+    (void)state;
+    assert_ptr_equal(paging_align_to_lower_page(va(0)), va(0));
+    assert_ptr_equal(paging_align_to_lower_page(va(0x00400000)), va(0x00400000));
+    assert_ptr_equal(paging_align_to_lower_page(va(0x00400001)), va(0x00400000));
+    assert_ptr_equal(paging_align_to_lower_page(va(0x00400FFF)), va(0x00400000));
+    assert_ptr_equal(paging_align_to_lower_page(va(UINTPTR_MAX)), va(UINTPTR_MAX - PAGE + 1));
+}
 static void paging_is_aligned_accepts_only_page_boundaries(void** state)
 {
     (void)state;
@@ -1266,6 +1300,10 @@ int main(void)
         PAGING_TEST(paging_get_physical_address_returns_frame_plus_offset),
         PAGING_TEST(paging_get_physical_address_returns_null_for_not_present_table_entry),
         PAGING_TEST(paging_get_physical_address_returns_null_for_not_present_directory_entry),
+        PAGING_TEST(paging_align_address_keeps_aligned_address),
+        PAGING_TEST(paging_align_address_rounds_up_to_next_page),
+        PAGING_TEST(paging_align_address_returns_null_on_overflow),
+        PAGING_TEST(paging_align_to_lower_page_rounds_down),
         PAGING_TEST(paging_is_aligned_accepts_only_page_boundaries),
         PAGING_TEST(paging_check_user_range_accepts_user_page),
         PAGING_TEST(paging_check_user_range_rejects_supervisor_page),
