@@ -204,8 +204,8 @@ static void fuzz_family(void)
 static void fuzz_unknown_command(void)
 {
     long command = (long)random_next();
-    if (command >= 0 && command <= SYSCALL_WAIT)
-        command = SYSCALL_WAIT + 1 + (command & 0xFF);
+    if (command >= 0 && command <= SYSCALL_LAST)
+        command = SYSCALL_LAST + 1 + (command & 0xFF);
     CHECK(fuzz_syscall(command, (long)random_next(), (long)random_next(), (long)random_next()) == -ENOSYS);
 }
 
