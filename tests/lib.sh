@@ -25,8 +25,11 @@ check() { # check NAME COMMAND...: pass if the command succeeds
 # KERNEL_IMAGE names another kernel in build/ (vana-debug.elf). With
 # BOOT_GRUB=1 the same boot goes through GRUB: scripts/make-iso.sh puts
 # the kernel, CMDLINE and INITRD into build/iso/NAME.iso, booted with -cdrom.
+# BOOT_INPUT names a file QEMU reads as what is typed on the console (COM1);
+# without it the console has no input.
 boot() {
-    local name=$1 memory=$2 cmdline=$3 initrd=$4
+    local name=$1 memory=$2 cmdline=$3 initrd=$4 input=${BOOT_INPUT:-/dev/null}
+    [[ $input == /* ]] || input=$PWD/$input
     log="$LOG_DIR/$name.log"
     klog="$LOG_DIR/$name.kernel.log"
     local args=(-m "$memory" -display none -serial stdio -serial "file:$PWD/$klog" -no-reboot -monitor none
@@ -45,7 +48,7 @@ boot() {
         [ -n "$initrd" ] && args+=(-initrd "$initrd")
     fi
     set +e
-    (cd build/user && timeout "$QEMU_TIMEOUT" qemu-system-i386 "${args[@]}" </dev/null) >"$log" 2>&1
+    (cd build/user && timeout "$QEMU_TIMEOUT" qemu-system-i386 "${args[@]}" <"$input") >"$log" 2>&1
     status=$?
     set -e
     local file

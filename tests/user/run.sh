@@ -261,6 +261,9 @@ check "malloc: no bad free goes on or faults" bash -c "! grep -qE 'free returned
 check "malloc: kernel heap back where it started" heap_lines_equal
 check "malloc: QEMU exit status 3 (the bad frees exit non-zero)" test "$status" -eq 3
 
+# --- the shell and the calls it stands on ------------------------------------
+source tests/user/shell.sh
+
 # --- an external oracle: QEMU's own page walk, sampled during churn -----------
 # tests/user/oracle.py boots a churn with a QMP socket, stops the CPU every
 # 100 ms and checks every user page QEMU finds (info mem, gva2gpa, xp).
