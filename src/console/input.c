@@ -102,7 +102,7 @@ size_t console_input_read(char* out, size_t max)
     }
     if (taken > 0 && serial_paused) {
         serial_paused = false;
-        serial_receive_interrupt(SERIAL_COM1, true);  /* raised at once if bytes wait */
+        serial_receive_interrupt(SERIAL_COM1, true); /* raised at once if bytes wait */
     }
     return taken;
 }

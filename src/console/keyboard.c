@@ -16,7 +16,7 @@
 
 #define KEYBOARD_DATA 0x60
 #define KEYBOARD_STATUS 0x64
-#define STATUS_OUTPUT_FULL 0x01  /* a byte waits at KEYBOARD_DATA */
+#define STATUS_OUTPUT_FULL 0x01 /* a byte waits at KEYBOARD_DATA */
 
 #define SCANCODE_RELEASED 0x80
 #define SCANCODE_EXTENDED 0xE0
@@ -30,7 +30,8 @@
 
 #define ESCAPE '\x1b'
 
-/* Set 1 press codes 0x00-0x39 (a US layout), without and with Shift; 0: no text. */
+/* Set 1 press codes 0x00-0x39 (a US layout), without and with Shift, sixteen a row; 0: no text. */
+// clang-format off
 static const char plain[] = {
     0,    ESCAPE, '1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '=', '\b', '\t',
     'q',  'w',    'e', 'r', 't', 'y', 'u', 'i', 'o', 'p', '[', ']', '\n', 0,   'a', 's',
@@ -43,6 +44,7 @@ static const char shifted[] = {
     'D',  'F',    'G', 'H', 'J', 'K', 'L', ':', '"', '~', 0,   '|', 'Z', 'X', 'C', 'V',
     'B',  'N',    'M', '<', '>', '?', 0,   '*', 0,   ' ',
 };
+// clang-format on
 _Static_assert(sizeof(plain) == sizeof(shifted), "one entry per scancode in both tables");
 
 /* keyboard_init - drop whatever the keyboard sent before the kernel listened. */
@@ -98,7 +100,7 @@ size_t keyboard_translate(struct keyboard_state* state, uint8_t scancode, char t
     state->extended = scancode == SCANCODE_EXTENDED;
     if (state->extended)
         return 0;
-    if (code == SCANCODE_CONTROL) {  /* left Ctrl, or right Ctrl after 0xE0 */
+    if (code == SCANCODE_CONTROL) { /* left Ctrl, or right Ctrl after 0xE0 */
         state->control = !released;
         return 0;
     }
@@ -125,7 +127,7 @@ size_t keyboard_translate(struct keyboard_state* state, uint8_t scancode, char t
         return 0;
     char c = (state->shift_left || state->shift_right) ? shifted[code] : plain[code];
     if (state->control && c >= '@' && c <= '~')
-        c &= 0x1F;  /* Ctrl-A is 0x01, Ctrl-U 0x15: the ASCII control codes */
+        c &= 0x1F; /* Ctrl-A is 0x01, Ctrl-U 0x15: the ASCII control codes */
     text[0] = c;
     return 1;
 }

@@ -70,8 +70,7 @@ struct heap_window
 };
 
 /* Give owner the window's part of the run of blocks heap blocks long that starts at address. */
-static void heap_window_claim(const struct heap_window* window, const void* address, size_t blocks,
-                              unsigned int owner)
+static void heap_window_claim(const struct heap_window* window, const void* address, size_t blocks, unsigned int owner)
 {
     const struct heap* heap = kheap_get();
     size_t start = ((uintptr_t)address - (uintptr_t)heap->saddr) / VANA_HEAP_BLOCK_SIZE;
@@ -110,8 +109,7 @@ static void heap_window_claim_tables(const struct heap_window* window, struct pr
  * their own address: its allocations. Only tables it owns can hold user
  * pages; a shared table or a 4 MiB page is the kernel's mapping.
  */
-static void heap_window_claim_allocations(const struct heap_window* window, struct process* process,
-                                          unsigned int owner)
+static void heap_window_claim_allocations(const struct heap_window* window, struct process* process, unsigned int owner)
 {
     const uint32_t user = PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL;
     const uint32_t* directory = paging_4gb_chunk_get_directory(&process->directory);
@@ -121,7 +119,7 @@ static void heap_window_claim_allocations(const struct heap_window* window, stru
         uintptr_t address = heap_start + block * VANA_HEAP_BLOCK_SIZE;
         uint32_t directory_entry = directory[address / PAGING_PAGE_SIZE / PAGING_TOTAL_ENTRIES_PER_TABLE];
         size_t index = address / PAGING_PAGE_SIZE % PAGING_TOTAL_ENTRIES_PER_TABLE;
-        size_t pages = PAGING_TOTAL_ENTRIES_PER_TABLE - index;  /* to the end of this table */
+        size_t pages = PAGING_TOTAL_ENTRIES_PER_TABLE - index; /* to the end of this table */
         if (pages > window->first + window->count - block)
             pages = window->first + window->count - block;
         if ((directory_entry & PAGING_TABLE_IS_OWNED) && !(directory_entry & PAGING_IS_4MB_PAGE)) {
@@ -142,7 +140,7 @@ static void heap_window_claim_process(const struct heap_window* window, struct p
 {
     unsigned int owner = (unsigned int)process->pid;
     if (process->ended) {
-        if (process->parent)  /* always: a record without a parent is freed when it ends */
+        if (process->parent) /* always: a record without a parent is freed when it ends */
             heap_window_claim_allocation(window, process, (unsigned int)process->parent->pid);
         return;
     }

@@ -224,7 +224,7 @@ void task_end_other(struct task* task, int status_word)
         task_ready(task);
         return;
     }
-    task->state = TASK_ZOMBIE;  /* runnable, so in the run queue already */
+    task->state = TASK_ZOMBIE; /* runnable, so in the run queue already */
 }
 
 /* task_current - the task running now, or NULL in the scheduler and at boot. */

@@ -37,12 +37,12 @@ static void check_read(void)
     CHECK(vana_read(buffer, 0) == -EINVARG);
     CHECK(vana_read(NULL, 1) == -EFAULT);
     CHECK(vana_read(KERNEL_ADDRESS, 1) == -EFAULT);
-    CHECK(vana_read(TEXT, 1) == -EFAULT);           /* readable, not writable */
+    CHECK(vana_read(TEXT, 1) == -EFAULT); /* readable, not writable */
     CHECK(vana_read(ARGUMENTS, 16) == -EFAULT);
-    CHECK(vana_read(buffer, 0x7FFFFFFF) == -EFAULT);  /* runs off our memory */
-    CHECK(vana_read(buffer, (size_t)-1) == -EFAULT);  /* wraps past 4 GiB */
+    CHECK(vana_read(buffer, 0x7FFFFFFF) == -EFAULT); /* runs off our memory */
+    CHECK(vana_read(buffer, (size_t)-1) == -EFAULT); /* wraps past 4 GiB */
     char* page = vana_malloc(4096);
-    CHECK(vana_read(page + 4000, 200) == -EFAULT);  /* the end lies past our allocation */
+    CHECK(vana_read(page + 4000, 200) == -EFAULT); /* the end lies past our allocation */
     vana_free(page);
 }
 
@@ -56,9 +56,9 @@ static void check_processes(void)
     CHECK(vana_processes(NULL, 1) == -EFAULT);
     CHECK(vana_processes(KERNEL_ADDRESS, 1) == -EFAULT);
     CHECK(vana_processes(TEXT, 1) == -EFAULT);
-    CHECK(vana_processes(processes, 0x7FFFFFFF) == -EFAULT);  /* the size overflows */
-    CHECK(vana_processes(processes, 65) == -EFAULT ||           /* one past our array: not ours, or */
-          vana_processes(processes, 65) == total);              /* still ours (the next page of .bss) */
+    CHECK(vana_processes(processes, 0x7FFFFFFF) == -EFAULT); /* the size overflows */
+    CHECK(vana_processes(processes, 65) == -EFAULT ||        /* one past our array: not ours, or */
+          vana_processes(processes, 65) == total);           /* still ours (the next page of .bss) */
 
     struct vana_meminfo info;
     vana_meminfo(&info);
@@ -83,14 +83,14 @@ static void check_heap(void)
     CHECK(heap.kernel_blocks + heap.process_blocks == heap.used_blocks);
 
     unsigned int* owners = vana_malloc(VANA_HEAPMAP_MAX * sizeof(unsigned int));
-    CHECK(vana_heapmap(owners, 25600, 10) == 0);           /* the end: nothing to fill */
+    CHECK(vana_heapmap(owners, 25600, 10) == 0); /* the end: nothing to fill */
     CHECK(vana_heapmap(owners, 25601, 1) == -EINVARG);
     CHECK(vana_heapmap(owners, 0xFFFFFFFF, 1) == -EINVARG);
     CHECK(vana_heapmap(NULL, 0, 1) == -EFAULT);
     CHECK(vana_heapmap(KERNEL_ADDRESS, 0, 1) == -EFAULT);
     CHECK(vana_heapmap(TEXT, 0, 1) == -EFAULT);
-    CHECK(vana_heapmap(owners + 1, 0, VANA_HEAPMAP_MAX) == -EFAULT);  /* one owner past the allocation */
-    CHECK(vana_heapmap(owners, 25599, 4096) == 1);                  /* cut to the table's end */
+    CHECK(vana_heapmap(owners + 1, 0, VANA_HEAPMAP_MAX) == -EFAULT); /* one owner past the allocation */
+    CHECK(vana_heapmap(owners, 25599, 4096) == 1);                   /* cut to the table's end */
     CHECK(vana_heapmap(owners, 0, 0xFFFFFFFF) == VANA_HEAPMAP_MAX);  /* cut to the most per call */
 
     /* The whole map: its counts are the figures, and our blocks are ours (nothing else runs meanwhile). */
@@ -112,7 +112,7 @@ static void check_heap(void)
         if ((unsigned int)processes[i].pid == me)
             CHECK(mine == processes[i].held_blocks);
     }
-    unsigned int index = ((unsigned int)owners - 0x01000000u) / 4096;  /* our own allocation's first block */
+    unsigned int index = ((unsigned int)owners - 0x01000000u) / 4096; /* our own allocation's first block */
     CHECK(vana_heapmap(owners, index, 1) == 1 && owners[0] == me);
     vana_free(owners);
 }
@@ -142,13 +142,12 @@ static void check_page_tables(void)
     CHECK(directory.owned_tables + directory.shared_tables + directory.large_pages <= 1024);
 
     int total = vana_mappings(me, NULL, 0);
-    CHECK(total >= 3);  /* stack, arguments and text, data */
+    CHECK(total >= 3); /* stack, arguments and text, data */
     CHECK(vana_mappings(me, NULL, 1) == -EFAULT);
     CHECK(vana_mappings(me, KERNEL_ADDRESS, 1) == -EFAULT);
     CHECK(vana_mappings(me, mappings, 0x7FFFFFFF) == -EFAULT);
     CHECK(vana_mappings(me, mappings, 16) == total);
-    CHECK(mappings[0].start == 0x3FB000 && mappings[0].end == 0x3FF000 &&
-          (mappings[0].flags & PAGING_IS_WRITEABLE));
+    CHECK(mappings[0].start == 0x3FB000 && mappings[0].end == 0x3FF000 && (mappings[0].flags & PAGING_IS_WRITEABLE));
 
     CHECK(vana_translate(me, 0x401234, NULL) == -EFAULT);
     CHECK(vana_translate(me, 0x401234, TEXT) == -EFAULT);
@@ -157,7 +156,7 @@ static void check_page_tables(void)
     CHECK(t.directory_index == 1 && t.table_index == 1 && t.offset == 0x234);
     CHECK((t.directory_entry & PAGING_TABLE_IS_OWNED) && (t.table_entry & PAGING_IS_PRESENT));
     CHECK(t.physical == ((t.table_entry & PAGING_ADDRESS_MASK) | 0x234));
-    CHECK(t.physical >= 0x01000000);  /* the image is heap blocks */
+    CHECK(t.physical >= 0x01000000); /* the image is heap blocks */
     CHECK(vana_translate(me, 0, &t) == 0 && t.physical == 0 && !(t.table_entry & PAGING_IS_PRESENT));
     CHECK(vana_translate(me, 0x01000000, &t) == 0 && (t.directory_entry & PAGING_IS_4MB_PAGE) &&
           !(t.directory_entry & PAGING_ACCESS_FROM_ALL) && t.physical == 0x01000000);
@@ -188,13 +187,13 @@ static void check_kill(void)
             vana_yield();
         CHECK(i == 0 || state_of(pid) == VANA_PROCESS_BLOCKED);
         static struct vana_directory directory;
-        CHECK(vana_directory(pid, &directory) == 0);  /* a parent may read its child's layout */
+        CHECK(vana_directory(pid, &directory) == 0); /* a parent may read its child's layout */
         CHECK(vana_kill(pid) == 0);
-        CHECK(vana_kill(pid) == -ECHILD);  /* ended already */
+        CHECK(vana_kill(pid) == -ECHILD); /* ended already */
         CHECK(vana_wait(pid, &status) == pid);
         CHECK(status == VANA_STATUS_KILLED(VANA_KILL_VECTOR) && status == 0xff);
         CHECK(VANA_WIFKILLED(status) && VANA_WKILLVECTOR(status) == VANA_KILL_VECTOR);
-        CHECK(vana_kill(pid) == -ECHILD);  /* reaped */
+        CHECK(vana_kill(pid) == -ECHILD); /* reaped */
         CHECK(state_of(pid) == -1);
     }
 }

@@ -76,7 +76,7 @@ static void feed_escape(struct line_editor* editor, char c)
         editor->escape = c == '[' ? 2 : 0;
         return;
     }
-    if (c >= 0x40 && c <= 0x7e) {  /* the final byte of a control sequence (ECMA-48) */
+    if (c >= 0x40 && c <= 0x7e) { /* the final byte of a control sequence (ECMA-48) */
         editor->escape = 0;
         if (c == 'A' || c == 'B')
             recall(editor, c == 'A');
@@ -102,7 +102,7 @@ bool line_feed(struct line_editor* editor, char c)
     switch (c) {
     case '\n':
         if (after_return)
-            return false;  /* the '\n' of "\r\n": the line ended at '\r' */
+            return false; /* the '\n' of "\r\n": the line ended at '\r' */
         /* fall through */
     case '\r':
         echo(editor, "\n", 1);
@@ -129,7 +129,7 @@ bool line_feed(struct line_editor* editor, char c)
         break;
     }
     if ((unsigned char)c < ' ' || (unsigned char)c > '~')
-        return false;  /* other control characters and bytes past ASCII */
+        return false; /* other control characters and bytes past ASCII */
     if (editor->length == LINE_MAX) {
         editor->truncated = true;
         return false;

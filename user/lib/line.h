@@ -24,12 +24,12 @@ struct line_editor
 {
     char text[LINE_MAX + 1];
     size_t length;
-    bool truncated;       /* characters were dropped from this line */
-    int escape;           /* 0, or how far into an escape sequence: 1 after ESC, 2 after "ESC [" */
-    bool after_return;    /* the last character was '\r': a '\n' now ends no line */
+    bool truncated;    /* characters were dropped from this line */
+    int escape;        /* 0, or how far into an escape sequence: 1 after ESC, 2 after "ESC [" */
+    bool after_return; /* the last character was '\r': a '\n' now ends no line */
     char history[LINE_HISTORY][LINE_MAX + 1];
-    size_t history_count;  /* lines kept, at most LINE_HISTORY; history[0] the newest */
-    size_t recalled;       /* 0 while editing a new line; k while showing history[k - 1] */
+    size_t history_count; /* lines kept, at most LINE_HISTORY; history[0] the newest */
+    size_t recalled;      /* 0 while editing a new line; k while showing history[k - 1] */
     line_write write;
     void* context;
 };

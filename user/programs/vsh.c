@@ -24,7 +24,7 @@
 #define VSH_PROMPT "vsh> "
 #define BLOCK_SIZE 4096u
 #define MAP_COLUMNS 64
-#define MAP_DEFAULT_BLOCKS_PER_CHARACTER 40  /* 25,600 blocks in 10 lines of 64 */
+#define MAP_DEFAULT_BLOCKS_PER_CHARACTER 40 /* 25,600 blocks in 10 lines of 64 */
 
 static struct line_editor editor;
 static struct vana_process_info processes[VSH_MAX_PROCESSES];
@@ -256,8 +256,9 @@ static void command_mem(void)
     print_blocks("free", heap.free_blocks);
     print_blocks("largest free run", heap.largest_free_run);
     /* 1 - largest / free, in hundredths of a percent: no floating point in Vana. */
-    unsigned int basis_points =
-        heap.free_blocks ? (unsigned int)((heap.free_blocks - heap.largest_free_run) * 10000ull / heap.free_blocks) : 0;
+    unsigned int basis_points = heap.free_blocks ? (unsigned int)((heap.free_blocks - heap.largest_free_run) *
+                                                                  10000ull / heap.free_blocks)
+                                                 : 0;
     printf("  fragmentation      %u.%02u%% (1 - largest free run / free)\n", basis_points / 100, basis_points % 100);
     print_blocks("kernel", heap.kernel_blocks);
     print_blocks("processes", heap.process_blocks);
@@ -310,12 +311,12 @@ static char owner_letter(size_t kind)
 struct heap_picture
 {
     unsigned int per_character;
-    unsigned int cell[OWNER_KINDS];      /* blocks of the character being drawn, by owner */
+    unsigned int cell[OWNER_KINDS]; /* blocks of the character being drawn, by owner */
     unsigned int in_cell;
-    unsigned int totals[OWNER_KINDS];    /* blocks of the whole table, by owner */
+    unsigned int totals[OWNER_KINDS]; /* blocks of the whole table, by owner */
     char row[MAP_COLUMNS + 1];
     size_t column;
-    unsigned int row_first;              /* the first block of the row */
+    unsigned int row_first; /* the first block of the row */
 };
 
 static void picture_put_cell(struct heap_picture* picture)
@@ -489,8 +490,8 @@ static void command_pt(char** words, int count)
         pt_translate(pid, address);
         return;
     }
-    printf("process %d: directory at 0x%08x; %u page tables owned, %u shared with the kernel, %u 4 MiB pages\n",
-           pid, directory.directory_address, directory.owned_tables, directory.shared_tables, directory.large_pages);
+    printf("process %d: directory at 0x%08x; %u page tables owned, %u shared with the kernel, %u 4 MiB pages\n", pid,
+           directory.directory_address, directory.owned_tables, directory.shared_tables, directory.large_pages);
     printf("  owned tables (directory index: the 4 MiB it maps):\n");
     for (unsigned int i = 0; i < sizeof(directory.kind); i++) {
         if (directory.kind[i] == VANA_DIRECTORY_OWNED)

@@ -73,7 +73,7 @@ static void line_crlf_ends_one_line(void** state)
 static void line_backspace_and_delete_erase_one_character(void** state)
 {
     (void)state;
-    feed("abc\b\x7f" "d\n");
+    feed("abc\b\177d\n");
     assert_string_equal(editor.text, "ad");
     assert_string_equal(echoed, "abc\b \b\b \bd\n");
 }
@@ -103,11 +103,11 @@ static void line_up_and_down_walk_the_history(void** state)
     assert_string_equal(editor.text, "two");
     feed("\x1b[A");
     assert_string_equal(editor.text, "one");
-    feed("\x1b[A");  /* past the oldest: stays */
+    feed("\x1b[A"); /* past the oldest: stays */
     assert_string_equal(editor.text, "one");
     feed("\x1b[B");
     assert_string_equal(editor.text, "two");
-    feed("\x1b[B");  /* below the newest: an empty line */
+    feed("\x1b[B"); /* below the newest: an empty line */
     assert_string_equal(editor.text, "");
     feed("\x1b[A\n");
     assert_string_equal(editor.text, "two");
@@ -122,7 +122,7 @@ static void line_history_keeps_the_newest_without_repeats(void** state)
         feed(line);
         line_start(&editor);
     }
-    feed("c19\n");  /* the same as the newest: not kept twice */
+    feed("c19\n"); /* the same as the newest: not kept twice */
     line_start(&editor);
     assert_int_equal(editor.history_count, LINE_HISTORY);
     assert_string_equal(editor.history[0], "c19");
@@ -141,11 +141,11 @@ static void line_longer_than_the_bound_is_truncated_and_marked(void** state)
     long_line[sizeof(long_line) - 1] = '\0';
     feed(long_line);
     assert_int_equal(editor.length, LINE_MAX);
-    assert_int_equal(echoed_length, LINE_MAX);  /* what was dropped was not echoed */
+    assert_int_equal(echoed_length, LINE_MAX); /* what was dropped was not echoed */
     assert_int_equal(feed("\n"), 1);
     assert_true(editor.truncated);
     assert_int_equal(strlen(editor.text), LINE_MAX);
-    assert_int_equal(editor.history_count, 0);  /* a truncated line is not remembered */
+    assert_int_equal(editor.history_count, 0); /* a truncated line is not remembered */
     line_start(&editor);
     feed("ok\n");
     assert_false(editor.truncated);
