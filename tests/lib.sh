@@ -73,6 +73,20 @@ heap_lines_equal() {
     [ "$(grep -cE '^vana: kernel heap [0-9]+ of [0-9]+ blocks in use$' "$klog")" -eq 2 ] && [ "$lines" -eq 1 ]
 }
 
+# count_checks PREFIX FILE: count each "ok - NAME" and "not ok - NAME" line
+# a checking script wrote to FILE as a check named "PREFIX: NAME".
+count_checks() {
+    local line
+    while IFS= read -r line; do
+        case $line in
+        "ok - "*) pass "$1: ${line#ok - }" ;;
+        "not ok - "*) fail "$1: ${line#not ok - }" ;;
+        "#"*) echo "$line" ;;
+        *) echo "# $line" ;;
+        esac
+    done <"$2"
+}
+
 finish() {
     echo "$1: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]

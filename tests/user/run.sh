@@ -272,14 +272,7 @@ set +e
 python3 tests/user/oracle.py >"$oracle_out" 2>&1
 oracle_status=$?
 set -e
-while IFS= read -r line; do
-    case $line in
-    "ok - "*) pass "oracle: ${line#ok - }" ;;
-    "not ok - "*) fail "oracle: ${line#not ok - }" ;;
-    "#"*) echo "$line" ;;
-    *) echo "# $line" ;;
-    esac
-done <"$oracle_out"
+count_checks oracle "$oracle_out"
 samples=$(sed -n 's/^oracle: \([0-9]*\) samples .*/\1/p' "$oracle_out")
 check "oracle: no user page is the kernel's, another's, or page 0 (${samples:-0} samples)" test "$oracle_status" -eq 0
 

@@ -25,13 +25,7 @@ shell_out="$LOG_DIR/shell.checks"
 set +e
 python3 tests/user/shell_check.py check "$log" "$klog" >"$shell_out" 2>&1
 set -e
-while IFS= read -r line; do
-    case $line in
-    "ok - "*) pass "shell: ${line#ok - }" ;;
-    "not ok - "*) fail "shell: ${line#not ok - }" ;;
-    *) echo "# $line" ;;
-    esac
-done <"$shell_out"
+count_checks shell "$shell_out"
 check "shell: init=vsh.elf starts the shell alone" has_kernel_line "vana: started process 1 (vsh.elf)"
 check "shell: no kernel panic" bash -c "! grep -q panic '$log'"
 check "shell: kernel heap back where it started" heap_lines_equal
@@ -47,3 +41,12 @@ check "make run: vsh runs the demonstration programs" \
     bash -c "grep -q '^vsh: \[2\] memdemo.elf exited with status 0$' '$log' && grep -q '^vsh: \[3\] memstat.elf exited with status 0$' '$log'"
 check "make run: kernel heap back where it started" heap_lines_equal
 check "make run: QEMU exit status 1" test "$status" -eq 1
+
+# --- the PS/2 keyboard: keys pressed through QMP, the path of IRQ 1 ---------
+keyboard_out="$LOG_DIR/keyboard.checks"
+set +e
+python3 tests/user/keyboard.py >"$keyboard_out" 2>&1
+keyboard_status=$?
+set -e
+count_checks keyboard "$keyboard_out"
+check "keyboard: the script ran to its end" test "$keyboard_status" -eq 0
