@@ -20,6 +20,10 @@ files=(
     bench/seed_memory.h
     src/console/console.c
     src/console/console.h
+    src/console/input.c
+    src/console/input.h
+    src/console/keyboard.c
+    src/console/keyboard.h
     src/console/serial.h
     src/console/vga.c
     src/console/vga.h
@@ -42,8 +46,11 @@ files=(
     src/memory/paging/paging.h
     src/panic.c
     src/syscall/syscall.h
+    src/task/heap_view.c
     src/task/kernel_stack.c
     src/task/kernel_stack.h
+    src/task/process_input.c
+    src/task/process_view.c
     src/task/spawn.c
     src/task/task.c
     tests/fuzz/elf_fuzz.c
@@ -54,7 +61,9 @@ files=(
     tests/hosted/support/paging_asm_hosted.c
     tests/hosted/support/paging_asm_hosted.h
     tests/hosted/support/user_syscall_hosted.h
+    tests/hosted/user/line_test.c
     tests/kernel/boot_ktest.c
+    tests/kernel/console_ktest.c
     tests/kernel/cpu_ktest.c
     tests/kernel/heap_ktest.c
     tests/user/args.c
@@ -67,6 +76,9 @@ files=(
     tests/user/printer.c
     tests/user/status.c
     tests/user/ticker.c
+    tests/user/views.c
+    user/lib/line.c
+    user/lib/line.h
     user/lib/stdio.c
     user/lib/stdio.h
     user/lib/stdlib.c
@@ -76,7 +88,9 @@ files=(
     user/lib/vana.h
     user/programs/hello.c
     user/programs/fragment.c
+    user/programs/holes.c
     user/programs/memdemo.c
+    user/programs/vsh.c
 )
 
 if [ "${1:-}" = --candidates ]; then

@@ -11,6 +11,7 @@
 #include "boot/bootinfo.h"
 #include "config.h"
 #include "console/console.h"
+#include "console/input.h"
 #include "cpu/gdt.h"
 #include "cpu/idt.h"
 #include "cpu/io.h"
@@ -191,6 +192,7 @@ void kernel_main(unsigned int magic, unsigned int multiboot_info_address)
 
     kernel_paging_init();
     pit_init(VANA_TIMER_HZ);
+    console_input_init();
     kernel_heap_demo();
 
     if (boot_option("ktest"))

@@ -16,5 +16,6 @@
 #define ENOENT 7   /* no such object (process, mapping) */
 #define E2BIG 8    /* a string or list is longer than the bound */
 #define ECHILD 9   /* no child to wait for (none at all, or not that pid) */
+#define EPERM 10   /* the object exists, but the caller may not see or change it */
 
 #endif

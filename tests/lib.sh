@@ -25,8 +25,11 @@ check() { # check NAME COMMAND...: pass if the command succeeds
 # KERNEL_IMAGE names another kernel in build/ (vana-debug.elf). With
 # BOOT_GRUB=1 the same boot goes through GRUB: scripts/make-iso.sh puts
 # the kernel, CMDLINE and INITRD into build/iso/NAME.iso, booted with -cdrom.
+# BOOT_INPUT names a file QEMU reads as what is typed on the console (COM1);
+# without it the console has no input.
 boot() {
-    local name=$1 memory=$2 cmdline=$3 initrd=$4
+    local name=$1 memory=$2 cmdline=$3 initrd=$4 input=${BOOT_INPUT:-/dev/null}
+    [[ $input == /* ]] || input=$PWD/$input
     log="$LOG_DIR/$name.log"
     klog="$LOG_DIR/$name.kernel.log"
     local args=(-m "$memory" -display none -serial stdio -serial "file:$PWD/$klog" -no-reboot -monitor none
@@ -45,7 +48,7 @@ boot() {
         [ -n "$initrd" ] && args+=(-initrd "$initrd")
     fi
     set +e
-    (cd build/user && timeout "$QEMU_TIMEOUT" qemu-system-i386 "${args[@]}" </dev/null) >"$log" 2>&1
+    (cd build/user && timeout "$QEMU_TIMEOUT" qemu-system-i386 "${args[@]}" <"$input") >"$log" 2>&1
     status=$?
     set -e
     local file
@@ -70,18 +73,19 @@ heap_lines_equal() {
     [ "$(grep -cE '^vana: kernel heap [0-9]+ of [0-9]+ blocks in use$' "$klog")" -eq 2 ] && [ "$lines" -eq 1 ]
 }
 
-# count_checks PREFIX: count the "ok - NAME" and "not ok - NAME" lines of
-# a checker (stdin) as this layer's own, named "PREFIX: NAME"; other lines
-# are shown as they are.
+# count_checks PREFIX [FILE]: count each "ok - NAME" and "not ok - NAME"
+# line a checking script wrote (to FILE, or to stdin) as this layer's own
+# check named "PREFIX: NAME"; other lines are shown as TAP comments.
 count_checks() {
     local line
     while IFS= read -r line; do
-        case "$line" in
+        case $line in
         "ok - "*) pass "$1: ${line#ok - }" ;;
         "not ok - "*) fail "$1: ${line#not ok - }" ;;
-        *) echo "$line" ;;
+        "#"*) echo "$line" ;;
+        *) echo "# $line" ;;
         esac
-    done
+    done <"${2:-/dev/stdin}"
 }
 
 finish() {

@@ -8,14 +8,15 @@ USER_LIB_C := $(wildcard user/lib/*.c) src/lib/string.c src/lib/format.c src/mem
 USER_LIB_OBJ := $(USER_LIB_C:%.c=build/user-obj/%.o) build/user-obj/user/lib/crt0.asm.o
 USER_LIB := build/user-obj/libvana.a
 
-DEMO_PROGRAMS := hello.elf memdemo.elf memstat.elf
+DEMO_PROGRAMS := vsh.elf hello.elf memdemo.elf memstat.elf holes.elf
 USER_PROGRAM_SOURCES := $(wildcard user/programs/*.c) $(wildcard tests/user/*.c) $(wildcard bench/guest/*.c)
 USER_PROGRAMS := $(foreach s,$(USER_PROGRAM_SOURCES),build/user/$(basename $(notdir $(s))).elf) \
 	build/user/flat.bin
 
-# make run: three memdemo processes of different sizes, hello, memstat.
-DEMO_INITRD := hello.elf,memdemo.elf 1 8,memdemo.elf 2 64,memdemo.elf 3 256,memstat.elf
-RUN_CMDLINE :=
+# make run: the shell, vsh, with the demonstration programs for its `run`
+# (each module's string is only its name: vsh gives the arguments).
+DEMO_INITRD := vsh.elf,hello.elf,memdemo.elf,memstat.elf,holes.elf
+RUN_CMDLINE := init=vsh.elf
 
 user: $(USER_PROGRAMS)
 

@@ -3,6 +3,12 @@
  * QEMU connects it to the terminal (-serial stdio). COM2 (0x2F8) carries
  * the kernel's lines alone (console.c); QEMU connects it to a second
  * -serial, or to nothing.
+ *
+ * Output is polled. Input on COM1 comes by interrupt (IRQ 4), once
+ * serial_receive_enable is called: console_input.c drains the receive FIFO
+ * into its ring, and pauses the interrupt while the ring is full, so that
+ * the UART's FIFO fills and QEMU stops reading its side: nothing typed or
+ * piped in is lost.
  */
 #include "serial.h"
 #include "cpu/io.h"
@@ -20,7 +26,16 @@
 
 #define LINE_DLAB 0x80
 #define LINE_8N1 0x03
+#define LINE_STATUS_DATA_READY 0x01
 #define LINE_STATUS_TX_EMPTY 0x20
+#define INTERRUPT_RECEIVED_DATA 0x01  /* interrupt enable: a byte waits in the receive FIFO */
+
+/*
+ * FIFO control: enable the FIFOs and clear the transmit one, with an
+ * interrupt at every received byte. The receive FIFO is not cleared: it
+ * may hold input that arrived during boot.
+ */
+#define FIFO_ENABLE_CLEAR_TRANSMIT_TRIGGER_1 0x05
 
 #define UART_SCRATCH 7
 
@@ -45,13 +60,13 @@ void serial_init(uint16_t port)
     *serial_present(port) = inb(port + UART_SCRATCH) == 0xA5;
     if (!*serial_present(port))
         return;
-    outb(port + UART_INTERRUPT_ENABLE, 0);          /* we poll; no UART interrupts */
+    outb(port + UART_INTERRUPT_ENABLE, 0);          /* none until serial_receive_interrupt */
     outb(port + UART_LINE_CONTROL, LINE_DLAB);
     outb(port + UART_DIVISOR_LOW, 1);               /* 115200 / 1 = 115200 baud */
     outb(port + UART_DIVISOR_HIGH, 0);
     outb(port + UART_LINE_CONTROL, LINE_8N1);
-    outb(port + UART_FIFO_CONTROL, 0xC7);           /* enable and clear FIFOs */
-    outb(port + UART_MODEM_CONTROL, 0x03);          /* DTR and RTS */
+    outb(port + UART_FIFO_CONTROL, FIFO_ENABLE_CLEAR_TRANSMIT_TRIGGER_1);
+    outb(port + UART_MODEM_CONTROL, 0x0B);          /* DTR, RTS, and OUT2, which gates the IRQ line on a PC */
 }
 
 /* serial_putc - send c, and a carriage return before a line feed, once the transmitter is empty. */
@@ -64,4 +79,27 @@ void serial_putc(uint16_t port, char c)
     while (!(inb(port + UART_LINE_STATUS) & LINE_STATUS_TX_EMPTY))
         ;
     outb(port + UART_DATA, (uint8_t)c);
+}
+
+/* serial_received - does a received byte wait at port? */
+bool serial_received(uint16_t port)
+{
+    return *serial_present(port) && (inb(port + UART_LINE_STATUS) & LINE_STATUS_DATA_READY);
+}
+
+/* serial_getc - the next received byte. Context: serial_received(port) said one waits. */
+char serial_getc(uint16_t port)
+{
+    return (char)inb(port + UART_DATA);
+}
+
+/*
+ * serial_receive_interrupt - raise port's interrupt (IRQ 4 for COM1) while a
+ * received byte waits (on), or never (off). A UART raises it at once if a
+ * byte waits when it is turned on.
+ */
+void serial_receive_interrupt(uint16_t port, bool on)
+{
+    if (*serial_present(port))
+        outb(port + UART_INTERRUPT_ENABLE, on ? INTERRUPT_RECEIVED_DATA : 0);
 }

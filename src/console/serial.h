@@ -1,6 +1,7 @@
 #ifndef SERIAL_H
 #define SERIAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The I/O ports of the PC's first two serial ports. */
@@ -9,5 +10,11 @@
 
 void serial_init(uint16_t port);
 void serial_putc(uint16_t port, char c);
+bool serial_received(uint16_t port);
+char serial_getc(uint16_t port);
+void serial_receive_interrupt(uint16_t port, bool on);
+
+/* COM1's interrupt line on the PIC. */
+#define SERIAL_COM1_IRQ 4
 
 #endif

@@ -13,6 +13,7 @@
  */
 #include "trapframe.h"
 #include "console/console.h"
+#include "console/input.h"
 #include "gdt.h"
 #include "idt.h"
 #include "panic.h"
@@ -103,6 +104,8 @@ static void irq_handle(struct trapframe* frame)
         /* Preempt only user code: the kernel itself runs with interrupts off. */
         if (trapframe_from_user(frame))
             task_yield();
+    } else if (console_input_irq(irq)) {
+        process_console_input_arrived();  /* wakes readers; they run at their turn, not now */
     }
 }
 

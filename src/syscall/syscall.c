@@ -103,12 +103,61 @@ static int32_t syscall_wait(struct process* process, uint32_t pid, uint32_t stat
     return process_wait(process, (int)pid, (void*)status);
 }
 
+static int32_t syscall_read(struct process* process, uint32_t buffer, uint32_t max, uint32_t unused3)
+{
+    (void)unused3;
+    return process_read_console(process, (void*)buffer, max);
+}
+
+static int32_t syscall_kill(struct process* process, uint32_t pid, uint32_t unused2, uint32_t unused3)
+{
+    (void)unused2, (void)unused3;
+    return process_kill(process, (int)pid);
+}
+
+static int32_t syscall_processes(struct process* process, uint32_t out, uint32_t max, uint32_t unused3)
+{
+    (void)unused3;
+    return process_view_list(process, (void*)out, max);
+}
+
+static int32_t syscall_heapinfo(struct process* process, uint32_t out, uint32_t unused2, uint32_t unused3)
+{
+    (void)unused2, (void)unused3;
+    return heap_view_info(process, (void*)out);
+}
+
+static int32_t syscall_heapmap(struct process* process, uint32_t owners, uint32_t first, uint32_t count)
+{
+    return heap_view_owners(process, (void*)owners, first, count);
+}
+
+static int32_t syscall_directory(struct process* process, uint32_t pid, uint32_t out, uint32_t unused3)
+{
+    (void)unused3;
+    return process_view_directory(process, (int)pid, (void*)out);
+}
+
+static int32_t syscall_mappings(struct process* process, uint32_t pid, uint32_t out, uint32_t max)
+{
+    return process_view_mappings(process, (int)pid, (void*)out, max);
+}
+
+static int32_t syscall_translate(struct process* process, uint32_t pid, uint32_t address, uint32_t out)
+{
+    return process_view_translate(process, (int)pid, address, (void*)out);
+}
+
 static const syscall_handler syscall_handlers[] = {
     [SYSCALL_PRINT] = syscall_print,   [SYSCALL_PUTCHAR] = syscall_putchar, [SYSCALL_MALLOC] = syscall_malloc,
     [SYSCALL_FREE] = syscall_free,     [SYSCALL_GETPID] = syscall_getpid,   [SYSCALL_YIELD] = syscall_yield,
     [SYSCALL_MEMINFO] = syscall_meminfo, [SYSCALL_EXIT] = syscall_exit,     [SYSCALL_MEMMAP] = syscall_memmap,
-    [SYSCALL_SPAWN] = syscall_spawn,   [SYSCALL_WAIT] = syscall_wait,
+    [SYSCALL_SPAWN] = syscall_spawn,   [SYSCALL_WAIT] = syscall_wait,       [SYSCALL_READ] = syscall_read,
+    [SYSCALL_KILL] = syscall_kill,     [SYSCALL_PROCESSES] = syscall_processes, [SYSCALL_HEAPINFO] = syscall_heapinfo,
+    [SYSCALL_HEAPMAP] = syscall_heapmap, [SYSCALL_DIRECTORY] = syscall_directory,
+    [SYSCALL_MAPPINGS] = syscall_mappings, [SYSCALL_TRANSLATE] = syscall_translate,
 };
+_Static_assert(ARRAY_SIZE(syscall_handlers) == SYSCALL_LAST + 1, "a handler for every call up to the last");
 
 /*
  * syscall_dispatch - run the system call frame->eax for the current

@@ -23,6 +23,9 @@
 #define PAGING_USER_READ_WRITE (PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL | PAGING_IS_WRITEABLE)
 
 static int next_pid = 1;
+/* Every process with a pid (process.h, list_next): what the views of system calls 15-20 walk. */
+static struct process* process_list_head;
+static struct process* process_list_tail;
 
 static void process_free_all_allocations(struct process* process);
 static size_t process_count_fixed_blocks(struct process* process);
@@ -84,6 +87,12 @@ int process_create(const char* command_line, const void* program, size_t size, s
     /* Only a program that loaded gets a pid, so pids follow the programs that run. */
     process->pid = next_pid++;
     process->fixed_blocks = process_count_fixed_blocks(process);
+    process->list_prev = process_list_tail;
+    if (process_list_tail)
+        process_list_tail->list_next = process;
+    else
+        process_list_head = process;
+    process_list_tail = process;
     *out = process;
     return 0;
 }
@@ -112,7 +121,36 @@ int process_load(const char* command_line, const void* program, size_t size, str
 void process_destroy(struct process* process)
 {
     process_release_memory(process);
+    process_free_record(process);
+}
+
+/*
+ * process_free_record - free the record of a process whose memory is
+ * released, taking it off the list of processes.
+ */
+void process_free_record(struct process* process)
+{
+    if (process->pid > 0) {
+        *(process->list_prev ? &process->list_prev->list_next : &process_list_head) = process->list_next;
+        *(process->list_next ? &process->list_next->list_prev : &process_list_tail) = process->list_prev;
+    }
     kfree(process);
+}
+
+/* process_list_first - the oldest process with a record; the others follow through list_next. */
+struct process* process_list_first(void)
+{
+    return process_list_head;
+}
+
+/* process_find - the process with a record whose pid is pid, or NULL. Context: a walk of every process. */
+struct process* process_find(int pid)
+{
+    for (struct process* process = process_list_head; process; process = process->list_next) {
+        if (process->pid == pid)
+            return process;
+    }
+    return NULL;
 }
 
 /*

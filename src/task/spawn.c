@@ -1,6 +1,6 @@
 /*
- * The process life cycle: spawn, wait, and what happens when a process
- * ends (docs/syscalls.md, calls 11 and 12).
+ * The process life cycle: spawn, wait, kill, and what happens when a
+ * process ends (docs/syscalls.md, calls 11, 12 and 14).
  *
  * A process that ends gives back all its memory at once (process_end),
  * but for its record: its pid and status word wait there for the parent's
@@ -10,6 +10,7 @@
  * that is not its own child, so no record is ever left behind.
  */
 #include "config.h"
+#include "console/console.h"
 #include "panic.h"
 #include "lib/string.h"
 #include "memory/heap/kheap.h"
@@ -107,12 +108,39 @@ int process_wait(struct process* parent, int pid, void* user_status)
                 *(int*)user_status = child->status;
             process_unlink_child(parent, child);
             parent->ended_children--;
-            kfree(child);
+            process_free_record(child);
             return child_pid;
         }
         parent->wait_for = pid;
         task_block_current();
     }
+}
+
+/*
+ * process_kill - end parent's child pid, which has not ended yet: it never
+ * runs again, its memory is freed as if it had ended, and parent's wait
+ * reports it killed, with status word VANA_STATUS_KILLED(VANA_KILL_VECTOR).
+ * Prints "vana: process <pid> (<name>) killed: kill from process <parent
+ * pid> (<parent name>)".
+ * Return: 0; -EINVARG for a pid of 0 or below; -ECHILD when parent has no
+ * child of that pid that is still running (another's process, one that
+ * does not exist, one that has ended).
+ */
+int process_kill(struct process* parent, int pid)
+{
+    if (pid <= 0)
+        return -EINVARG;
+    for (struct process* child = parent->children; child; child = child->sibling) {
+        if (child->pid != pid)
+            continue;
+        if (child->ended || child->task.state == TASK_ZOMBIE)
+            return -ECHILD;
+        kprintf("vana: process %d (%s) killed: kill from process %d (%s)\n", child->pid, child->name, parent->pid,
+                parent->name);
+        task_end_other(&child->task, VANA_STATUS_KILLED(VANA_KILL_VECTOR));
+        return 0;
+    }
+    return -ECHILD;
 }
 
 /*
@@ -130,7 +158,7 @@ void process_end(struct process* process)
         child->parent = NULL;
         child->sibling = NULL;
         if (child->ended)
-            kfree(child);
+            process_free_record(child);
         child = next;
     }
     process->children = NULL;
@@ -139,7 +167,7 @@ void process_end(struct process* process)
 
     struct process* parent = process->parent;
     if (!parent) {
-        kfree(process);
+        process_free_record(process);
         return;
     }
     parent->ended_children++;

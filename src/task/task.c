@@ -69,6 +69,7 @@ int task_init(struct task* task, struct process* process, uint32_t entry, uint32
     task->kernel_stack = stack;
     task->state = TASK_RUNNABLE;
     task->next = NULL;
+    task->blocked_in = NULL;
     return 0;
 }
 
@@ -123,6 +124,11 @@ void task_run_scheduler(void)
             __asm__ volatile("sti; hlt; cli");
             continue;
         }
+        /* Ended by task_end_other while it waited for its turn: it never runs again. */
+        if (task->state == TASK_ZOMBIE) {
+            process_end(task->process);
+            continue;
+        }
         current_task = task;
         tss_set_kernel_stack((uint32_t)kernel_stack_top(task->kernel_stack));
         paging_switch(&task->process->directory);
@@ -156,6 +162,69 @@ void task_wake(struct task* task)
     task->state = TASK_RUNNABLE;
     blocked_tasks--;
     task_ready(task);
+}
+
+/*
+ * task_block_in - block the current task in queue until task_wake_all of
+ * it; returns when its turn comes after that. The caller checks again
+ * what it waited for: another task may have taken it first.
+ */
+void task_block_in(struct task_queue* queue)
+{
+    current_task->blocked_in = queue;
+    current_task->next = queue->head;
+    queue->head = current_task;
+    task_block_current();
+}
+
+/* task_wake_all - make every task blocked in queue runnable again. */
+void task_wake_all(struct task_queue* queue)
+{
+    while (queue->head) {
+        struct task* task = queue->head;
+        queue->head = task->next;
+        task->blocked_in = NULL;
+        task_wake(task);
+    }
+}
+
+/* Take a blocked task out of the queue it is blocked in. */
+static void task_leave_queue(struct task* task)
+{
+    struct task** link = &task->blocked_in->head;
+    while (*link != task)
+        link = &(*link)->next;
+    *link = task->next;
+    task->blocked_in = NULL;
+}
+
+/**
+ * task_end_other - end a task that is not running, as if it had ended with
+ * status_word: the scheduler ends its process when it next comes to it,
+ * without running it again. A task that was blocked is taken out of what
+ * it waited in; one that ended already is left as it is.
+ * @task: a task other than the current one
+ * @status_word: the status its parent's wait reports (abi.h)
+ * Context: the task is between two instructions of its own, or blocked in
+ * the kernel holding nothing: the kernel runs with interrupts off, so a
+ * task that is not running holds no half-done kernel state.
+ */
+void task_end_other(struct task* task, int status_word)
+{
+    VERIFY(task != current_task);
+    if (task->state == TASK_ZOMBIE)
+        return;
+    task->process->status = status_word;
+    any_task_failed = true;
+    if (task->state == TASK_BLOCKED) {
+        if (task->blocked_in)
+            task_leave_queue(task);
+        blocked_tasks--;
+        task->state = TASK_ZOMBIE;
+        task_ready(task);
+        return;
+    }
+    task->state = TASK_ZOMBIE; /* runnable, so in the run queue already */
 }
 
 /* task_current - the task running now, or NULL in the scheduler and at boot. */

@@ -28,7 +28,7 @@ passed=0
 failed=0
 mkdir -p "$HOSTED_OUT"
 
-# run_test NAME plain|renamed|string-renamed|malloc-renamed SOURCE...: build one binary and count its cases.
+# run_test NAME plain|renamed|string-renamed|malloc-renamed|user-renamed SOURCE...: build one binary and count its cases.
 run_test() {
     local name=$1 extra=$2
     shift 2
@@ -40,6 +40,8 @@ run_test() {
         flags+=("${HOSTED_STRING_RENAMED[@]}")
     elif [[ $extra == malloc-renamed ]]; then
         flags+=("${HOSTED_MALLOC_RENAMED[@]}")
+    elif [[ $extra == user-renamed ]]; then
+        flags+=(-iquote user/lib "${HOSTED_RENAMED[@]}" "${HOSTED_STRING_RENAMED[@]}")
     fi
 
     if ! "$HOSTED_CC" "${flags[@]}" "$@" -lcmocka -o "$binary" >"$log" 2>&1; then
@@ -82,6 +84,8 @@ run_test string_test string-renamed tests/hosted/lib/string_test.c src/lib/strin
 run_test format_test plain tests/hosted/lib/format_test.c src/lib/format.c
 run_test malloc_test malloc-renamed tests/hosted/user/malloc_test.c user/lib/malloc.c \
     tests/hosted/support/user_syscall_hosted.c
+# user/lib/line.c over Vana's own string and memory functions, renamed; "string.h" is user/lib's.
+run_test line_test user-renamed tests/hosted/user/line_test.c user/lib/line.c src/lib/string.c src/memory/memory.c
 
 echo "hosted: $passed passed, $failed failed"
 (( failed == 0 ))

@@ -6,10 +6,11 @@
 
 #include <stdint.h>
 
-extern const struct ktest_suite boot_ktest, cpu_ktest, heap_ktest, paging_ktest, process_ktest, task_ktest;
+extern const struct ktest_suite boot_ktest, console_ktest, cpu_ktest, heap_ktest, paging_ktest, process_ktest,
+    task_ktest;
 
-static const struct ktest_suite* const suites[] = {&boot_ktest, &cpu_ktest, &heap_ktest, &paging_ktest,
-                                                   &process_ktest, &task_ktest};
+static const struct ktest_suite* const suites[] = {&boot_ktest,   &console_ktest, &cpu_ktest, &heap_ktest,
+                                                   &paging_ktest, &process_ktest, &task_ktest};
 
 static bool case_failed;
 

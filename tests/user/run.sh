@@ -261,6 +261,9 @@ check "malloc: no bad free goes on or faults" bash -c "! grep -qE 'free returned
 check "malloc: kernel heap back where it started" heap_lines_equal
 check "malloc: QEMU exit status 3 (the bad frees exit non-zero)" test "$status" -eq 3
 
+# --- the shell and the calls it stands on ------------------------------------
+source tests/user/shell.sh
+
 # --- an external oracle: QEMU's own page walk, sampled during churn -----------
 # tests/user/oracle.py boots a churn with a QMP socket, stops the CPU every
 # 100 ms and checks every user page QEMU finds (info mem, gva2gpa, xp).
@@ -269,14 +272,7 @@ set +e
 python3 tests/user/oracle.py >"$oracle_out" 2>&1
 oracle_status=$?
 set -e
-while IFS= read -r line; do
-    case $line in
-    "ok - "*) pass "oracle: ${line#ok - }" ;;
-    "not ok - "*) fail "oracle: ${line#not ok - }" ;;
-    "#"*) echo "$line" ;;
-    *) echo "# $line" ;;
-    esac
-done <"$oracle_out"
+count_checks oracle "$oracle_out"
 samples=$(sed -n 's/^oracle: \([0-9]*\) samples .*/\1/p' "$oracle_out")
 check "oracle: no user page is the kernel's, another's, or page 0 (${samples:-0} samples)" test "$oracle_status" -eq 0
 

@@ -145,13 +145,55 @@ static void fuzz_free(void)
     CHECK(call_free((void*)address) == (address ? -EINVARG : 0));
 }
 
+/* A count of at least 1 for an output array: small, huge, or one that makes the size wrap. */
+static long random_count(void)
+{
+    return (long)(1 + random_next() % (random_next() % 2 ? 8 : 0xFFFFFFFEu));
+}
+
+/* Every call that writes through a pointer refuses a bad one, whatever the other arguments. */
 static void fuzz_pointer_calls(void)
 {
-    unsigned int address = random_bad_address();
+    long address = (long)random_bad_address();
+    long me = fuzz_syscall(SYSCALL_GETPID, 0, 0, 0);
+    switch (random_next() % 9) {
+    case 0:
+        CHECK(fuzz_syscall(SYSCALL_PRINT, address, 0, 0) == -EFAULT);
+        break;
+    case 1:
+        CHECK(fuzz_syscall(SYSCALL_MEMINFO, address, 0, 0) == -EFAULT);
+        break;
+    case 2:  /* read checks before it waits for input, so this never blocks */
+        CHECK(fuzz_syscall(SYSCALL_READ, address, random_count(), 0) == -EFAULT);
+        break;
+    case 3:
+        CHECK(fuzz_syscall(SYSCALL_PROCESSES, address, random_count(), 0) == -EFAULT);
+        break;
+    case 4:
+        CHECK(fuzz_syscall(SYSCALL_HEAPINFO, address, 0, 0) == -EFAULT);
+        break;
+    case 5:
+        CHECK(fuzz_syscall(SYSCALL_HEAPMAP, address, random_next() % 25600, random_count()) == -EFAULT);
+        break;
+    case 6:
+        CHECK(fuzz_syscall(SYSCALL_DIRECTORY, me, address, 0) == -EFAULT);
+        break;
+    case 7:
+        CHECK(fuzz_syscall(SYSCALL_MAPPINGS, me, address, random_count()) == -EFAULT);
+        break;
+    default:
+        CHECK(fuzz_syscall(SYSCALL_TRANSLATE, me, (long)random_next(), address) == -EFAULT);
+        break;
+    }
+}
+
+/* kill of anything but a running child of ours: refused. */
+static void fuzz_kill(void)
+{
+    long pid = (long)random_next();
     if (random_next() % 2)
-        CHECK(fuzz_syscall(SYSCALL_PRINT, (long)address, 0, 0) == -EFAULT);
-    else
-        CHECK(fuzz_syscall(SYSCALL_MEMINFO, (long)address, 0, 0) == -EFAULT);
+        pid = pid % 64;  /* pids that exist: ourselves, the other fuzzers, their children */
+    CHECK(fuzz_syscall(SYSCALL_KILL, pid, 0, 0) == (pid > 0 ? -ECHILD : -EINVARG));
 }
 
 /*
@@ -193,6 +235,7 @@ static void fuzz_family(void)
         long pid = (long)random_next();
         long expected = pid == -1 || pid > 0 ? -ECHILD : -EINVARG;
         CHECK(fuzz_syscall(SYSCALL_WAIT, pid, (long)&status, 0) == expected);
+        fuzz_kill();
         break;
     }
     default:
@@ -204,8 +247,8 @@ static void fuzz_family(void)
 static void fuzz_unknown_command(void)
 {
     long command = (long)random_next();
-    if (command >= 0 && command <= SYSCALL_WAIT)
-        command = SYSCALL_WAIT + 1 + (command & 0xFF);
+    if (command >= 0 && command <= SYSCALL_LAST)
+        command = SYSCALL_LAST + 1 + (command & 0xFF);
     CHECK(fuzz_syscall(command, (long)random_next(), (long)random_next(), (long)random_next()) == -ENOSYS);
 }
 

@@ -58,6 +58,46 @@ int vana_wait(int pid, int* status)
     return (int)vana_syscall(SYSCALL_WAIT, pid, (long)status, 0);
 }
 
+int vana_read(char* buffer, size_t max)
+{
+    return (int)vana_syscall(SYSCALL_READ, (long)buffer, (long)max, 0);
+}
+
+int vana_kill(int pid)
+{
+    return (int)vana_syscall(SYSCALL_KILL, pid, 0, 0);
+}
+
+int vana_processes(struct vana_process_info* out, size_t max)
+{
+    return (int)vana_syscall(SYSCALL_PROCESSES, (long)out, (long)max, 0);
+}
+
+int vana_heapinfo(struct vana_heapinfo* out)
+{
+    return (int)vana_syscall(SYSCALL_HEAPINFO, (long)out, 0, 0);
+}
+
+int vana_heapmap(unsigned int* owners, size_t first, size_t count)
+{
+    return (int)vana_syscall(SYSCALL_HEAPMAP, (long)owners, (long)first, (long)count);
+}
+
+int vana_directory(int pid, struct vana_directory* out)
+{
+    return (int)vana_syscall(SYSCALL_DIRECTORY, pid, (long)out, 0);
+}
+
+int vana_mappings(int pid, struct vana_mapping* out, size_t max)
+{
+    return (int)vana_syscall(SYSCALL_MAPPINGS, pid, (long)out, (long)max);
+}
+
+int vana_translate(int pid, unsigned int address, struct vana_translation* out)
+{
+    return (int)vana_syscall(SYSCALL_TRANSLATE, pid, (long)address, (long)out);
+}
+
 void vana_exit(int status)
 {
     vana_syscall(SYSCALL_EXIT, status, 0, 0);
