@@ -26,6 +26,12 @@
 /* A program's text ended without a line break: the next kernel output starts a new line. */
 static bool user_line_open;
 
+/**
+ * console_init - set up COM1, COM2 and the VGA screen for output.
+ *
+ * A serial port with no UART behind it is left alone (serial_init).
+ * Context: once, at boot, before the first kprintf.
+ */
 void console_init(void)
 {
     serial_init(SERIAL_COM1);
@@ -39,9 +45,13 @@ static void console_putc(char c)
     vga_putc(c);
 }
 
-/*
- * console_write_user - show length bytes a program printed, on COM1 and VGA
- * only (never on the kernel log).
+/**
+ * console_write_user - show the bytes a program printed.
+ * @s: the bytes, already copied into the kernel
+ * @length: how many
+ *
+ * They go to COM1 and VGA only, never to the kernel log on COM2. When they
+ * end without a line break, the next kernel output starts a new line.
  */
 void console_write_user(const char* s, size_t length)
 {
@@ -62,18 +72,39 @@ static void console_emit_kernel(char c, void* context)
     serial_putc(SERIAL_COM2, c);
 }
 
-/* print - the seed's name for writing a string of the kernel's to the console. */
+/**
+ * print - write a string of the kernel's to the console.
+ * @s: the string, NUL-terminated
+ *
+ * The seed's name; the string goes to COM1, VGA and the kernel log.
+ */
 void print(const char* s)
 {
     for (; *s; s++)
         console_emit_kernel(*s, NULL);
 }
 
+/**
+ * vkprintf - print a kernel line from a format and an argument list.
+ * @fmt: the format string (lib/format.h)
+ * @args: its arguments
+ *
+ * The text goes to COM1, VGA and the kernel log on COM2.
+ * Return: the number of characters the format produced.
+ */
 int vkprintf(const char* fmt, va_list args)
 {
     return format(console_emit_kernel, NULL, fmt, args);
 }
 
+/**
+ * kprintf - print a kernel line from a format and its arguments.
+ * @fmt: the format string (lib/format.h)
+ * @...: its arguments
+ *
+ * The text goes to COM1, VGA and the kernel log on COM2.
+ * Return: the number of characters the format produced.
+ */
 int kprintf(const char* fmt, ...)
 {
     va_list args;

@@ -32,9 +32,12 @@ static void ring_put(char c)
     ring_count++;
 }
 
-/*
- * console_input_init - listen to COM1 and the keyboard: unmask IRQ 4 and
- * IRQ 1. Context: after pic_init, before the first process runs.
+/**
+ * console_input_init - listen to COM1 and the keyboard.
+ *
+ * Drops what the keyboard sent before, turns on COM1's receive interrupt
+ * and unmasks IRQ 4 (COM1) and IRQ 1 (the keyboard).
+ * Context: after pic_init, before the first process runs.
  */
 void console_input_init(void)
 {

@@ -47,20 +47,33 @@ static const char shifted[] = {
 // clang-format on
 _Static_assert(sizeof(plain) == sizeof(shifted), "one entry per scancode in both tables");
 
-/* keyboard_init - drop whatever the keyboard sent before the kernel listened. */
+/**
+ * keyboard_init - drop whatever the keyboard sent before the kernel listened.
+ *
+ * Reads port 0x60 until the controller's output buffer is empty.
+ */
 void keyboard_init(void)
 {
     while (keyboard_has_scancode())
         keyboard_read_scancode();
 }
 
-/* keyboard_has_scancode - does a byte from the keyboard wait at the controller? */
+/**
+ * keyboard_has_scancode - whether a byte from the keyboard waits at the controller.
+ *
+ * Return: true when the 8042's status (port 0x64) says its output buffer is full.
+ */
 bool keyboard_has_scancode(void)
 {
     return inb(KEYBOARD_STATUS) & STATUS_OUTPUT_FULL;
 }
 
-/* keyboard_read_scancode - take the byte waiting at the controller. */
+/**
+ * keyboard_read_scancode - take the byte waiting at the controller.
+ *
+ * Context: keyboard_has_scancode said one waits.
+ * Return: the byte at port 0x60: a set 1 scancode or the 0xE0 prefix.
+ */
 uint8_t keyboard_read_scancode(void)
 {
     return inb(KEYBOARD_DATA);

@@ -47,12 +47,14 @@ static bool *serial_present(uint16_t port)
     return port == SERIAL_COM1 ? &com1_present : &com2_present;
 }
 
-/*
- * serial_init - set up the UART at port (SERIAL_COM1 or SERIAL_COM2) for
- * 115200 baud, 8N1, polled. A port where no UART answers (its scratch
- * register does not keep a byte) is left alone, and serial_putc to it does
- * nothing: an absent port may read as 0 or as 0xFF, and waiting on its
- * status register could hang forever.
+/**
+ * serial_init - set up a UART for 115200 baud, 8N1, polled.
+ * @port: SERIAL_COM1 or SERIAL_COM2
+ *
+ * A port where no UART answers (its scratch register does not keep a byte)
+ * is left alone, and serial_putc to it does nothing: an absent port may
+ * read as 0 or as 0xFF, and waiting on its status register could hang
+ * forever. Its interrupt stays off until serial_receive_interrupt.
  */
 void serial_init(uint16_t port)
 {
@@ -69,7 +71,14 @@ void serial_init(uint16_t port)
     outb(port + UART_MODEM_CONTROL, 0x0B);          /* DTR, RTS, and OUT2, which gates the IRQ line on a PC */
 }
 
-/* serial_putc - send c, and a carriage return before a line feed, once the transmitter is empty. */
+/**
+ * serial_putc - send one character once the transmitter is empty.
+ * @port: SERIAL_COM1 or SERIAL_COM2
+ * @c: the character; a line feed is sent as a carriage return and a line feed
+ *
+ * Polled: it waits for the transmit holding register to empty. Nothing
+ * happens on a port where serial_init found no UART.
+ */
 void serial_putc(uint16_t port, char c)
 {
     if (!*serial_present(port))
@@ -81,22 +90,37 @@ void serial_putc(uint16_t port, char c)
     outb(port + UART_DATA, (uint8_t)c);
 }
 
-/* serial_received - does a received byte wait at port? */
+/**
+ * serial_received - whether a received byte waits at a port.
+ * @port: SERIAL_COM1 or SERIAL_COM2
+ *
+ * Return: true when the line status says data is ready; false on a port
+ * with no UART.
+ */
 bool serial_received(uint16_t port)
 {
     return *serial_present(port) && (inb(port + UART_LINE_STATUS) & LINE_STATUS_DATA_READY);
 }
 
-/* serial_getc - the next received byte. Context: serial_received(port) said one waits. */
+/**
+ * serial_getc - take the next received byte from a port.
+ * @port: SERIAL_COM1 or SERIAL_COM2
+ *
+ * Context: serial_received(port) said one waits.
+ * Return: the byte.
+ */
 char serial_getc(uint16_t port)
 {
     return (char)inb(port + UART_DATA);
 }
 
-/*
- * serial_receive_interrupt - raise port's interrupt (IRQ 4 for COM1) while a
- * received byte waits (on), or never (off). A UART raises it at once if a
- * byte waits when it is turned on.
+/**
+ * serial_receive_interrupt - turn a port's receive interrupt on or off.
+ * @port: SERIAL_COM1 or SERIAL_COM2
+ * @on: true to raise the interrupt (IRQ 4 for COM1) while a received byte
+ * waits, false never to raise it
+ *
+ * A UART raises it at once if a byte waits when it is turned on.
  */
 void serial_receive_interrupt(uint16_t port, bool on)
 {

@@ -29,6 +29,11 @@ static void vga_scroll(void)
     row = VGA_HEIGHT - 1;
 }
 
+/**
+ * vga_init - clear the screen and put the cursor at the top left.
+ *
+ * Every cell becomes a light grey space on black.
+ */
 void vga_init(void)
 {
     for (int i = 0; i < VGA_WIDTH * VGA_HEIGHT; i++)
@@ -36,6 +41,14 @@ void vga_init(void)
     row = column = 0;
 }
 
+/**
+ * vga_putc - write one character at the cursor and move it on.
+ * @c: the character; '\n' starts the next row, '\b' moves back one column
+ * (not past the row's start) without erasing
+ *
+ * A full row wraps to the next; a character past the last row scrolls the
+ * screen up by one.
+ */
 void vga_putc(char c)
 {
     if (c == '\n') {

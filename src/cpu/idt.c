@@ -47,6 +47,14 @@ static void idt_set(int vector, uint32_t handler, uint8_t type_attributes)
     idt[vector].offset_high = (uint16_t)(handler >> 16);
 }
 
+/**
+ * idt_init - point every vector at its isr.asm stub and load the table.
+ *
+ * Every gate is a ring-0 interrupt gate (the CPU clears IF on entry), but
+ * the system-call gate, which ring 3 may use.
+ * Context: once, at boot, after gdt_init (the gates name its kernel code
+ * selector), with interrupts off.
+ */
 void idt_init(void)
 {
     for (int vector = 0; vector < IDT_VECTOR_COUNT; vector++)
@@ -59,10 +67,14 @@ void idt_init(void)
     __asm__ volatile("lidt %0" : : "m"(pointer));
 }
 
-/*
- * idt_use_double_fault_task - handle double faults in the double-fault
- * task from now on, with kernel_directory (the kernel's, already in use)
- * in CR3. Until then a double fault is delivered like any other exception.
+/**
+ * idt_use_double_fault_task - handle double faults in the double-fault task from now on.
+ * @kernel_directory: the physical address of the kernel's page directory,
+ * which the task loads in CR3
+ *
+ * Vector 8 becomes a task gate to the double-fault TSS (gdt.c). Until then
+ * a double fault is delivered like any other exception.
+ * Context: the kernel's directory already in use, once its stacks are guarded.
  */
 void idt_use_double_fault_task(uint32_t kernel_directory)
 {

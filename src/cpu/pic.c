@@ -18,6 +18,13 @@
 #define PIC_END_OF_INTERRUPT 0x20
 #define PIC_CASCADE_IRQ 2
 
+/**
+ * pic_init - remap the two 8259As to vectors 32-47 and mask every IRQ.
+ *
+ * Only the master's IRQ 2, where the slave hangs, stays unmasked; each
+ * driver unmasks its own IRQ with pic_unmask.
+ * Context: once, at boot, with interrupts off, after idt_init.
+ */
 void pic_init(void)
 {
     /* Initialisation: ICW1, then the vector base, the cascade wiring and the mode on the data port. */
@@ -42,12 +49,24 @@ void pic_init(void)
     outb(PIC2_DATA, 0xFF);
 }
 
+/**
+ * pic_unmask - let one IRQ through.
+ * @irq: the IRQ line, 0-15; 8-15 are the slave's
+ */
 void pic_unmask(int irq)
 {
     uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
     outb(port, inb(port) & (uint8_t) ~(1 << (irq % 8)));
 }
 
+/**
+ * pic_end_of_interrupt - acknowledge an IRQ, so that its line may raise the next.
+ * @irq: the IRQ line, 0-15
+ *
+ * An IRQ from the slave (8-15) is acknowledged to both controllers: it
+ * reached the CPU through the master's IRQ 2.
+ * Context: the handler of that IRQ.
+ */
 void pic_end_of_interrupt(int irq)
 {
     if (irq >= 8)

@@ -109,6 +109,15 @@ static void irq_handle(struct trapframe* frame)
     }
 }
 
+/**
+ * trap_dispatch - handle one interrupt, exception or system call.
+ * @frame: the registers isr.asm saved; a system call's result goes in its eax
+ *
+ * An exception in ring 3 kills the process; one in ring 0 panics, unless a
+ * probe expected it. An IRQ is acknowledged first; the timer's preempts
+ * user code only.
+ * Context: isr.asm, through an interrupt gate: interrupts off.
+ */
 void trap_dispatch(struct trapframe* frame)
 {
     /*
@@ -134,17 +143,19 @@ void trap_dispatch(struct trapframe* frame)
     }
 }
 
-/*
- * trap_double_fault - what the double-fault task runs (idt.c): entered by
- * a task switch, on the double-fault stack, with the kernel's directory in
- * CR3 and interrupts off. The registers of the code that faulted are in
- * Vana's TSS, where the switch saved them. The CPU pushed an error code
- * (always 0) where a C function keeps its return address: a zero there
- * ends a backtrace, and this function never returns.
+/**
+ * trap_double_fault - what the double-fault task runs (idt.c).
+ *
+ * The registers of the code that faulted are in Vana's TSS, where the task
+ * switch saved them. The CPU pushed an error code (always 0) where a C
+ * function keeps its return address: a zero there ends a backtrace, and
+ * this function never returns.
  *
  * A double fault whose address (CR2), or whose saved ESP, lies in the
  * guard page of the running task's kernel stack is that stack's overflow.
  * Any other is reported as a double fault. Either way the kernel panics.
+ * Context: entered by a task switch, on the double-fault stack, with the
+ * kernel's directory in CR3 and interrupts off.
  */
 void trap_double_fault(void)
 {

@@ -159,9 +159,14 @@ static const syscall_handler syscall_handlers[] = {
 };
 _Static_assert(ARRAY_SIZE(syscall_handlers) == SYSCALL_LAST + 1, "a handler for every call up to the last");
 
-/*
- * syscall_dispatch - run the system call frame->eax for the current
- * process. Return: the call's result; -ENOSYS for an unknown command.
+/**
+ * syscall_dispatch - run the system call a process asked for with int 0x80.
+ * @frame: the caller's registers: the command in eax, the arguments in
+ * ebx, ecx and edx
+ *
+ * Context: trap_dispatch, for vector 0x80 from ring 3: the current process,
+ * interrupts off.
+ * Return: the call's result; -ENOSYS for an unknown command.
  */
 int32_t syscall_dispatch(struct trapframe* frame)
 {

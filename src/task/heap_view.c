@@ -26,10 +26,16 @@
 #include "status.h"
 #include "syscall/abi.h"
 
-/*
- * heap_view_info - the kernel heap's figures into caller's struct
- * vana_heapinfo at user_out.
- * Return: 0, or -EFAULT when it is not writable by caller.
+/**
+ * heap_view_info - the kernel heap's figures (system call 16).
+ * @caller: the calling process
+ * @user_out: where they go: a struct vana_heapinfo, a user pointer into
+ * caller's memory
+ *
+ * Blocks used and free, the largest free run, and the shares of the
+ * processes that have not ended and of the kernel. The table is read once.
+ * Context: the system call of caller, interrupts off.
+ * Return: 0, or -EFAULT when the struct is not writable by caller.
  */
 int heap_view_info(struct process* caller, void* user_out)
 {
@@ -111,7 +117,6 @@ static void heap_window_claim_tables(const struct heap_window* window, struct pr
  */
 static void heap_window_claim_allocations(const struct heap_window* window, struct process* process, unsigned int owner)
 {
-    const uint32_t user = PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL;
     const uint32_t* directory = paging_4gb_chunk_get_directory(&process->directory);
     uintptr_t heap_start = (uintptr_t)kheap_get()->saddr;
 
@@ -127,7 +132,7 @@ static void heap_window_claim_allocations(const struct heap_window* window, stru
             for (size_t i = 0; i < pages; i++) {
                 uint32_t entry = table[index + i];
                 uintptr_t page = address + i * PAGING_PAGE_SIZE;
-                if ((entry & user) == user && (entry & PAGING_ADDRESS_MASK) == page)
+                if ((entry & PAGING_USER_READ) == PAGING_USER_READ && (entry & PAGING_ADDRESS_MASK) == page)
                     window->owners[block + i - window->first] = owner;
             }
         }
@@ -154,11 +159,17 @@ static void heap_window_claim_process(const struct heap_window* window, struct p
     heap_window_claim_allocations(window, process, owner);
 }
 
-/*
- * heap_view_owners - the owner of each of the heap blocks [first, first +
- * count), at most VANA_HEAPMAP_MAX of them, into caller's array of
- * unsigned int at user_owners: VANA_OWNER_FREE, VANA_OWNER_KERNEL or the
- * owning process's pid.
+/**
+ * heap_view_owners - the owner of each of a run of heap blocks (system call 17).
+ * @caller: the calling process
+ * @user_owners: where the owners go: an array of unsigned int, a user
+ * pointer into caller's memory
+ * @first: the first block asked for
+ * @count: how many blocks are asked for; at most VANA_HEAPMAP_MAX are given
+ *
+ * Each owner is VANA_OWNER_FREE, VANA_OWNER_KERNEL or the owning process's
+ * pid.
+ * Context: the system call of caller, interrupts off.
  * Return: how many owners were stored (count cut to VANA_HEAPMAP_MAX and to
  * the table's end; 0 when first is the table's end); -EINVARG when first
  * lies past the end; -EFAULT when the array of that many is not writable

@@ -20,8 +20,6 @@
 #include "program.h"
 #include "status.h"
 
-#define PAGING_USER_READ_WRITE (PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL | PAGING_IS_WRITEABLE)
-
 static int next_pid = 1;
 /* Every process with a pid (process.h, list_next): what the views of system calls 15-20 walk. */
 static struct process* process_list_head;
@@ -55,11 +53,17 @@ static void process_refuse(const char* command_line, const char* reason)
     task_report_failure();
 }
 
-/*
- * process_create - make a process for the program image program[0, size)
- * with the given command line (its first word is the name), quietly;
- * task_ready then lets it run. The image is an ELF32 executable, or a flat
- * binary when the name ends in ".bin".
+/**
+ * process_create - make a process for a program image, quietly.
+ * @command_line: the program's command line; its first word is the name
+ * @program: the image, an ELF32 executable, or a flat binary when the
+ * name ends in ".bin"
+ * @size: the image's length in bytes
+ * @out: where the new process goes
+ * @reason: where a failure's reason goes, for a "refused" line
+ *
+ * The process gets a pid and joins the list of processes only once its
+ * program loaded; task_ready then lets it run.
  * Return: 0 with the process in *out, or a negative error with *reason
  * saying why (-ENOEXEC, -ENOMEM, -E2BIG); nothing is left allocated then.
  */
@@ -97,11 +101,16 @@ int process_create(const char* command_line, const void* program, size_t size, s
     return 0;
 }
 
-/*
- * process_load - process_create for a program the kernel starts itself (a
- * boot module). A program that does not start is said so, with a
- * "refused" line, and counts as a failure for the poweroff status, even
- * when not even the process record could be allocated.
+/**
+ * process_load - process_create for a program the kernel starts itself (a boot module).
+ * @command_line: the program's command line; its first word is the name
+ * @program: the image, as for process_create
+ * @size: the image's length in bytes
+ * @out: where the new process goes
+ *
+ * A program that does not start is said so, with a "refused" line, and
+ * counts as a failure for the poweroff status, even when not even the
+ * process record could be allocated.
  * Return: as process_create.
  */
 int process_load(const char* command_line, const void* program, size_t size, struct process** out)
@@ -113,10 +122,13 @@ int process_load(const char* command_line, const void* program, size_t size, str
     return res;
 }
 
-/*
- * process_destroy - free everything process holds: allocations, image,
- * stack, arguments, page tables, kernel stack and the process itself.
- * Its directory must not be loaded in CR3.
+/**
+ * process_destroy - free everything a process holds, and the process itself.
+ * @process: the process
+ *
+ * Its allocations, image, stack, arguments, page tables, kernel stack and
+ * record all go.
+ * Context: its directory must not be loaded in CR3.
  */
 void process_destroy(struct process* process)
 {
@@ -124,9 +136,11 @@ void process_destroy(struct process* process)
     process_free_record(process);
 }
 
-/*
- * process_free_record - free the record of a process whose memory is
- * released, taking it off the list of processes.
+/**
+ * process_free_record - free the record of a process, taking it off the list of processes.
+ * @process: the process
+ *
+ * Context: its memory is already released (process_release_memory).
  */
 void process_free_record(struct process* process)
 {
@@ -137,13 +151,24 @@ void process_free_record(struct process* process)
     kfree(process);
 }
 
-/* process_list_first - the oldest process with a record; the others follow through list_next. */
+/**
+ * process_list_first - the oldest process with a record.
+ *
+ * The others follow through list_next, oldest first.
+ * Return: that process, or NULL when there is none.
+ */
 struct process* process_list_first(void)
 {
     return process_list_head;
 }
 
-/* process_find - the process with a record whose pid is pid, or NULL. Context: a walk of every process. */
+/**
+ * process_find - the process with a record whose pid is pid.
+ * @pid: the pid to look for
+ *
+ * Context: a walk of every process.
+ * Return: that process, or NULL.
+ */
 struct process* process_find(int pid)
 {
     for (struct process* process = process_list_head; process; process = process->list_next) {
@@ -153,9 +178,12 @@ struct process* process_find(int pid)
     return NULL;
 }
 
-/*
- * process_release_memory - free everything process holds but its record:
- * what is left for a parent's wait. Its directory must not be loaded in CR3.
+/**
+ * process_release_memory - free everything a process holds but its record.
+ * @process: the process
+ *
+ * The record is what is left for a parent's wait.
+ * Context: its directory must not be loaded in CR3.
  */
 void process_release_memory(struct process* process)
 {
@@ -168,7 +196,11 @@ void process_release_memory(struct process* process)
     process->image = process->stack = process->arguments = NULL;
 }
 
-/* process_current - the process whose task is running, or NULL. */
+/**
+ * process_current - the process whose task is running.
+ *
+ * Return: that process, or NULL when no task runs.
+ */
 struct process* process_current(void)
 {
     struct task* task = task_current();
@@ -184,26 +216,29 @@ static void process_unmap_blocks(struct process* process, void* ptr, size_t bloc
     struct paging_4gb_chunk* kernel = paging_kernel_directory();
     for (size_t i = 0; i < blocks; i++) {
         char* page = (char*)ptr + i * PAGING_PAGE_SIZE;
-        uint32_t kernel_entry = paging_get(kernel->directory_entry, page);
+        uint32_t kernel_entry = paging_get(paging_4gb_chunk_get_directory(kernel), page);
         /*
          * A page whose entry differs from the kernel's lies in a table the
          * process owns already, so restoring it allocates nothing. A page
          * that was never mapped (process_malloc giving up half-way) is left
          * as it is: its region may still be shared.
          */
-        if (paging_get(process->directory.directory_entry, page) != kernel_entry)
+        if (paging_get(paging_4gb_chunk_get_directory(&process->directory), page) != kernel_entry)
             VERIFY(paging_set(&process->directory, page, kernel_entry) == 0);
         /* At the last page of the run and of each 4 MiB region it crosses. */
-        if (i == blocks - 1 || ((uintptr_t)page + PAGING_PAGE_SIZE) % (PAGING_PAGE_SIZE * PAGING_TOTAL_ENTRIES_PER_TABLE) == 0)
+        if (i == blocks - 1 || ((uintptr_t)page + PAGING_PAGE_SIZE) % PAGING_REGION_SIZE == 0)
             paging_share_unchanged_table(&process->directory, kernel, page);
     }
 }
 
-/*
- * process_held_blocks - every heap block held on process's behalf: its
- * record and directory, its page tables, image, stack, argument page and
- * kernel stack, its allocations, and the records of its ended children.
- * What VANA_PROCESS_MEMORY_LIMIT limits.
+/**
+ * process_held_blocks - every heap block held on a process's behalf.
+ * @process: the process
+ *
+ * Its record and directory, its page tables, image, stack, argument page
+ * and kernel stack, its allocations, and the records of its ended
+ * children: what VANA_PROCESS_MEMORY_LIMIT limits.
+ * Return: the number of blocks.
  */
 size_t process_held_blocks(struct process* process)
 {
@@ -237,10 +272,13 @@ static bool process_may_allocate(struct process* process, size_t size)
     return process_held_blocks(process) + needed <= limit && needed + VANA_KERNEL_HEAP_RESERVE_BLOCKS <= free_blocks;
 }
 
-/*
- * process_malloc - allocate size bytes (whole blocks) for process: zeroed
- * blocks from the kernel heap, mapped user-writable into its directory at
- * their own addresses.
+/**
+ * process_malloc - allocate memory for a process.
+ * @process: the process
+ * @size: the bytes wanted; whole blocks are allocated
+ *
+ * Zeroed blocks from the kernel heap, mapped user-writable into the
+ * process's directory at their own addresses.
  * Return: the address, or NULL when size is 0, when the process would hold
  * more than VANA_PROCESS_MEMORY_LIMIT, when the heap would be left with
  * less than the kernel's reserve, or when memory is short (nothing is left
@@ -276,20 +314,22 @@ void* process_malloc(struct process* process, size_t size)
  */
 static size_t process_allocation_blocks(struct process* process, const void* ptr)
 {
-    const uint32_t user = PAGING_IS_PRESENT | PAGING_ACCESS_FROM_ALL;
     size_t blocks = heap_allocation_blocks(kheap_get(), ptr);
     if (blocks == 0)
         return 0;
-    uint32_t entry = paging_get(process->directory.directory_entry, (void*)ptr);
-    if ((entry & user) != user || (entry & PAGING_ADDRESS_MASK) != (uintptr_t)ptr)
+    uint32_t entry = paging_get(paging_4gb_chunk_get_directory(&process->directory), (void*)ptr);
+    if ((entry & PAGING_USER_READ) != PAGING_USER_READ || (entry & PAGING_ADDRESS_MASK) != (uintptr_t)ptr)
         return 0;
     return blocks;
 }
 
-/*
- * process_free - free an allocation of process. ptr must be the exact
- * start of one of its live allocations: it is unmapped (the kernel's
- * supervisor-only entries come back, TLB entries flushed), then freed.
+/**
+ * process_free - free an allocation of a process.
+ * @process: the process
+ * @ptr: the exact start of one of its live allocations, or NULL
+ *
+ * The allocation is unmapped (the kernel's supervisor-only entries come
+ * back, TLB entries flushed), then freed.
  * Return: 0 (also for NULL), or -EINVARG with nothing changed.
  */
 int process_free(struct process* process, void* ptr)
@@ -318,7 +358,7 @@ static void process_free_all_allocations(struct process* process)
     uint32_t flags;
 
     while (process->allocation_count > 0 &&
-           paging_next_user_range(process->directory.directory_entry, end, &start, &end, &flags)) {
+           paging_next_user_range(paging_4gb_chunk_get_directory(&process->directory), end, &start, &end, &flags)) {
         for (uint64_t page = start; page < end;) {
             size_t blocks = process_allocation_blocks(process, (void*)(uintptr_t)page);
             VERIFY(blocks > 0);  /* every user page at or above the heap starts or continues an allocation */
@@ -331,29 +371,46 @@ static void process_free_all_allocations(struct process* process)
     VERIFY(process->allocation_count == 0 && process->allocated_blocks == 0);
 }
 
-/* process_allocated_blocks - heap blocks process holds through process_malloc. */
+/**
+ * process_allocated_blocks - the heap blocks a process holds through process_malloc.
+ * @process: the process
+ *
+ * Return: the number of blocks.
+ */
 size_t process_allocated_blocks(const struct process* process)
 {
     return process->allocated_blocks;
 }
 
-/*
- * process_check_user - may process read (write: and write) all of
- * [ptr, ptr + size) from user mode? Return: 0 or -EFAULT.
+/**
+ * process_check_user - whether a process may reach a range from user mode.
+ * @process: the process whose page tables decide
+ * @ptr: the range's start, a user pointer
+ * @size: the range's length in bytes
+ * @write: false to ask for read access, true for read and write access
+ *
+ * Every system call checks a user pointer so before the kernel reads or
+ * writes through it (paging_check_user_range, proved in docs/proofs.md).
+ * Return: 0 when it may reach all of [ptr, ptr + size), else -EFAULT.
  */
 int process_check_user(struct process* process, const void* ptr, size_t size, bool write)
 {
-    return paging_check_user_range(process->directory.directory_entry, ptr, size, write);
+    return paging_check_user_range(paging_4gb_chunk_get_directory(&process->directory), ptr, size, write);
 }
 
-/*
- * process_copy_string_from_user - copy the string at user into
- * buffer[0, size), checking each page for user read access before reading
- * from it (paging_copy_string_from_user, proved in docs/proofs.md).
+/**
+ * process_copy_string_from_user - copy a string from a process's memory.
+ * @process: the process whose page tables decide
+ * @user: the string, a user pointer
+ * @buffer: where the copy goes
+ * @size: buffer's length in bytes, the terminator included
+ *
+ * Each page is checked for user read access before it is read
+ * (paging_copy_string_from_user, proved in docs/proofs.md).
  * Return: its length, -EFAULT when it runs into memory the process may not
  * read, or -E2BIG when it has no terminator within size bytes.
  */
 int process_copy_string_from_user(struct process* process, const void* user, char* buffer, size_t size)
 {
-    return paging_copy_string_from_user(process->directory.directory_entry, user, buffer, size);
+    return paging_copy_string_from_user(paging_4gb_chunk_get_directory(&process->directory), user, buffer, size);
 }

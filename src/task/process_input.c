@@ -11,9 +11,14 @@
 /* Every task blocked in read: an interrupt with input wakes them all, and the first to run takes it. */
 static struct task_queue console_readers;
 
-/*
- * process_read_console - read between 1 and max characters of console input
- * into process's memory at user_buffer, waiting while there is none.
+/**
+ * process_read_console - read console input, waiting while there is none (system call 13).
+ * @process: the calling process
+ * @user_buffer: where the characters go, a user pointer into process's memory
+ * @max: the most characters to read
+ *
+ * Between 1 and max characters are read. While there are none the caller
+ * is blocked, and uses no CPU.
  * Return: how many were read (at most CONSOLE_INPUT_SIZE); -EINVARG when
  * max is 0; -EFAULT when [user_buffer, user_buffer + max) is not all
  * writable by process (nothing is taken from the input then).
@@ -34,7 +39,13 @@ int process_read_console(struct process* process, void* user_buffer, size_t max)
     }
 }
 
-/* process_console_input_arrived - wake the readers. Context: interrupt handler, input in the ring. */
+/**
+ * process_console_input_arrived - wake every process blocked in read.
+ *
+ * The first to run takes the input; the others find the ring empty and
+ * block again.
+ * Context: interrupt handler, input in the ring.
+ */
 void process_console_input_arrived(void)
 {
     task_wake_all(&console_readers);

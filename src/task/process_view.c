@@ -44,9 +44,14 @@ static int process_view_check_array(struct process* caller, void* user_out, size
     return process_check_user(caller, user_out, count * size, true);
 }
 
-/*
- * process_view_list - describe up to max processes, oldest first, in
- * caller's array of struct vana_process_info at user_out.
+/**
+ * process_view_list - describe the processes, oldest first (system call 15).
+ * @caller: the calling process
+ * @user_out: where the descriptions go: an array of struct
+ * vana_process_info, a user pointer into caller's memory
+ * @max: the array's length; at most max processes are described
+ *
+ * Context: the system call of caller, interrupts off.
  * Return: how many processes there are in all (a caller whose array was
  * short asks again); -EFAULT when the array is not writable by caller.
  */
@@ -99,9 +104,16 @@ static unsigned char process_view_directory_kind(uint32_t entry)
     return (entry & PAGING_TABLE_IS_OWNED) ? VANA_DIRECTORY_OWNED : VANA_DIRECTORY_SHARED;
 }
 
-/*
- * process_view_directory - describe the page directory of process pid in
- * caller's struct vana_directory at user_out: the kind of each entry.
+/**
+ * process_view_directory - describe the page directory of a process (system call 18).
+ * @caller: the calling process
+ * @pid: the process whose directory is described
+ * @user_out: where the description goes: a struct vana_directory, a user
+ * pointer into caller's memory
+ *
+ * The kind of each of the 1,024 entries (absent, 4 MiB page, shared or
+ * owned table), their counts, and the directory's address.
+ * Context: the system call of caller, interrupts off.
  * Return: 0; -EFAULT for a bad pointer; -ENOENT, -EPERM as process_view_target.
  */
 int process_view_directory(struct process* caller, int pid, void* user_out)
@@ -126,10 +138,16 @@ int process_view_directory(struct process* caller, int pid, void* user_out)
     return 0;
 }
 
-/*
- * process_view_mappings - the user mappings of process pid, as runs of
- * pages with the same rights, lowest first: up to max of them into
- * caller's array of struct vana_mapping at user_out.
+/**
+ * process_view_mappings - the user mappings of a process (system call 19).
+ * @caller: the calling process
+ * @pid: the process whose mappings are described
+ * @user_out: where they go: an array of struct vana_mapping, a user
+ * pointer into caller's memory
+ * @max: the array's length; at most max runs are stored
+ *
+ * The mappings come as runs of pages with the same rights, lowest first.
+ * Context: the system call of caller, interrupts off.
  * Return: how many runs there are in all; -EFAULT for a bad array;
  * -ENOENT, -EPERM as process_view_target.
  */
@@ -154,11 +172,17 @@ int process_view_mappings(struct process* caller, int pid, void* user_out, size_
     return total;
 }
 
-/*
- * process_view_translate - walk address through the page directory of
- * process pid, as the CPU does, into caller's struct vana_translation at
- * user_out: the directory index, table index and offset, the two entries
- * and the physical address reached.
+/**
+ * process_view_translate - walk one address through a process's page directory (system call 20).
+ * @caller: the calling process
+ * @pid: the process whose directory is walked
+ * @address: the virtual address to translate
+ * @user_out: where the walk goes: a struct vana_translation, a user pointer
+ * into caller's memory
+ *
+ * The walk is the CPU's: the directory index, table index and offset, the
+ * two entries and the physical address reached.
+ * Context: the system call of caller, interrupts off.
  * Return: 0 whether or not address is mapped; -EFAULT for a bad pointer;
  * -ENOENT, -EPERM as process_view_target.
  */
@@ -172,7 +196,7 @@ int process_view_translate(struct process* caller, int pid, uint32_t address, vo
     if (res < 0)
         return res;
     uint32_t* directory = paging_4gb_chunk_get_directory(&process->directory);
-    const uint32_t table_span = PAGING_TOTAL_ENTRIES_PER_TABLE * PAGING_PAGE_SIZE;
+    const uint32_t table_span = (uint32_t)PAGING_REGION_SIZE;
     uint32_t directory_entry = directory[address / table_span];
 
     out->address = address;

@@ -22,10 +22,13 @@
 /* Interrupts are off in the kernel, so one buffer serves every spawn. */
 static char spawn_command_line[VANA_MAX_COMMAND_LINE + 1];
 
-/*
- * process_spawn - start the program named by the first word of the
- * command line at user_command_line (in parent's memory), with the line's
- * words as its argv, as a child of parent.
+/**
+ * process_spawn - start a program as a child of a process (system call 11).
+ * @parent: the calling process, the child's parent
+ * @user_command_line: the command line, a user pointer into parent's
+ * memory; its first word names the program, its words become the argv
+ *
+ * Context: the system call of parent, interrupts off.
  * Return: the child's pid; -EFAULT for a bad pointer; -E2BIG for a line of
  * more than VANA_MAX_COMMAND_LINE characters, or one whose words do not fit
  * the argument page; -ENOENT when no module has that name; -ENOEXEC for a
@@ -81,11 +84,16 @@ static void process_unlink_child(struct process* parent, struct process* child)
     *link = child->sibling;
 }
 
-/*
- * process_wait - wait for a child of parent to end: pid > 0 names one
- * child, -1 any. While no such child has ended the caller is blocked (it
- * is not scheduled). The child's status word goes to user_status, unless
- * that is NULL, and its record is freed.
+/**
+ * process_wait - wait for a child of a process to end (system call 12).
+ * @parent: the calling process
+ * @pid: the child's pid, or -1 for any child
+ * @user_status: where the child's status word goes, a user pointer into
+ * parent's memory, or NULL
+ *
+ * While no such child has ended the caller is blocked (it is not
+ * scheduled). The ended child's record is freed.
+ * Context: the system call of parent, which may block in it.
  * Return: the child's pid; -EINVARG for any other pid; -ECHILD when parent
  * has no such child, or none at all; -EFAULT when user_status is not
  * writable by parent, in which case no child is reaped, so a correct retry
@@ -116,12 +124,16 @@ int process_wait(struct process* parent, int pid, void* user_status)
     }
 }
 
-/*
- * process_kill - end parent's child pid, which has not ended yet: it never
- * runs again, its memory is freed as if it had ended, and parent's wait
- * reports it killed, with status word VANA_STATUS_KILLED(VANA_KILL_VECTOR).
- * Prints "vana: process <pid> (<name>) killed: kill from process <parent
- * pid> (<parent name>)".
+/**
+ * process_kill - end a child of a process that has not ended yet (system call 14).
+ * @parent: the calling process
+ * @pid: the child's pid
+ *
+ * The child never runs again, its memory is freed as if it had ended, and
+ * parent's wait reports it killed, with status word
+ * VANA_STATUS_KILLED(VANA_KILL_VECTOR). Prints "vana: process <pid>
+ * (<name>) killed: kill from process <parent pid> (<parent name>)".
+ * Context: the system call of parent.
  * Return: 0; -EINVARG for a pid of 0 or below; -ECHILD when parent has no
  * child of that pid that is still running (another's process, one that
  * does not exist, one that has ended).
@@ -143,11 +155,13 @@ int process_kill(struct process* parent, int pid)
     return -ECHILD;
 }
 
-/*
- * process_end - what the scheduler does with a process whose task ended:
- * free all its memory, orphan its children, and leave its record for its
- * parent (waking the parent if it waits for this child), or free it when
- * there is no parent.
+/**
+ * process_end - what the scheduler does with a process whose task ended.
+ * @process: the process
+ *
+ * Frees all its memory, orphans its children, and leaves its record for
+ * its parent (waking the parent if it waits for this child), or frees it
+ * when there is no parent.
  * Context: scheduler, with the kernel's directory loaded.
  */
 void process_end(struct process* process)

@@ -30,7 +30,6 @@
 
 #include <stdarg.h>
 
-
 static struct task* run_queue_head;
 static struct task* run_queue_tail;
 static struct task* current_task;
@@ -38,9 +37,18 @@ static struct context* scheduler_context;
 static bool any_task_failed;
 static size_t blocked_tasks;
 
-/*
- * task_init - give task a guarded kernel stack prepared so that its first
- * switch enters ring 3 at entry, with ESP = user_stack, EAX = argc, EBX = argv.
+/**
+ * task_init - give a task a guarded kernel stack ready to enter ring 3.
+ * @task: the task to set up, runnable once this succeeds
+ * @process: the process the task runs
+ * @entry: the user address the first switch enters at (EIP)
+ * @user_stack: the user stack pointer it starts with (ESP)
+ * @argc: the argument count, passed in EAX
+ * @argv: the user address of the argument vector, passed in EBX
+ *
+ * The stack holds a trapframe for ring 3, with interrupts enabled, and a
+ * context whose return address is trap_return: the first context_switch
+ * to the task irets to entry.
  * Return: 0, or -ENOMEM.
  */
 int task_init(struct task* task, struct process* process, uint32_t entry, uint32_t user_stack, uint32_t argc,
@@ -73,9 +81,11 @@ int task_init(struct task* task, struct process* process, uint32_t entry, uint32
     return 0;
 }
 
-/*
- * task_release - free the kernel stack of a task that will never run
- * again, giving its slot the identity map back; nothing if it has none.
+/**
+ * task_release - free the kernel stack of a task that will never run again.
+ * @task: the task; nothing happens if it has no stack
+ *
+ * The stack's slot gets the identity map back.
  * Context: not on that stack.
  */
 void task_release(struct task* task)
@@ -84,7 +94,10 @@ void task_release(struct task* task)
     task->kernel_stack = NULL;
 }
 
-/* task_ready - append task to the run queue. */
+/**
+ * task_ready - append a task to the run queue.
+ * @task: a task in no queue
+ */
 void task_ready(struct task* task)
 {
     task->next = NULL;
@@ -106,12 +119,15 @@ static struct task* task_take_next(void)
     return task;
 }
 
-/*
- * task_run_scheduler - run tasks round robin until none is left, then
- * return (to kernel_main, which reports and powers off). A task that
- * blocked stays off the queue until task_wake puts it back; a task that
- * ended has its process ended here, where neither its kernel stack nor
- * its directory is in use.
+/**
+ * task_run_scheduler - run tasks round robin until none is left.
+ *
+ * Then it returns (to kernel_main, which reports and powers off). A task
+ * that blocked stays off the queue until task_wake puts it back; while
+ * every task is blocked, the CPU halts with interrupts on until one comes.
+ * A task that ended has its process ended here, where neither its kernel
+ * stack nor its directory is in use.
+ * Context: kernel_main, on the boot stack, with the kernel's directory.
  */
 void task_run_scheduler(void)
 {
@@ -143,9 +159,11 @@ void task_run_scheduler(void)
     }
 }
 
-/*
- * task_block_current - take the current task off the CPU until task_wake;
- * returns when its turn comes after that.
+/**
+ * task_block_current - take the current task off the CPU until task_wake.
+ *
+ * It returns when the task's turn comes after that.
+ * Context: a runnable current task, in its system call.
  */
 void task_block_current(void)
 {
@@ -155,7 +173,10 @@ void task_block_current(void)
     context_switch(&current_task->context, scheduler_context);
 }
 
-/* task_wake - make a blocked task runnable again. */
+/**
+ * task_wake - make a blocked task runnable again.
+ * @task: a blocked task; it goes to the tail of the run queue
+ */
 void task_wake(struct task* task)
 {
     VERIFY(task->state == TASK_BLOCKED);
@@ -164,10 +185,13 @@ void task_wake(struct task* task)
     task_ready(task);
 }
 
-/*
- * task_block_in - block the current task in queue until task_wake_all of
- * it; returns when its turn comes after that. The caller checks again
- * what it waited for: another task may have taken it first.
+/**
+ * task_block_in - block the current task in a queue until task_wake_all of it.
+ * @queue: what the task waits in
+ *
+ * It returns when the task's turn comes after that. The caller checks
+ * again what it waited for: another task may have taken it first.
+ * Context: a runnable current task, in its system call.
  */
 void task_block_in(struct task_queue* queue)
 {
@@ -177,7 +201,10 @@ void task_block_in(struct task_queue* queue)
     task_block_current();
 }
 
-/* task_wake_all - make every task blocked in queue runnable again. */
+/**
+ * task_wake_all - make every task blocked in a queue runnable again.
+ * @queue: the queue; empty afterwards
+ */
 void task_wake_all(struct task_queue* queue)
 {
     while (queue->head) {
@@ -199,12 +226,13 @@ static void task_leave_queue(struct task* task)
 }
 
 /**
- * task_end_other - end a task that is not running, as if it had ended with
- * status_word: the scheduler ends its process when it next comes to it,
- * without running it again. A task that was blocked is taken out of what
- * it waited in; one that ended already is left as it is.
+ * task_end_other - end a task that is not running, as if it had ended with status_word.
  * @task: a task other than the current one
  * @status_word: the status its parent's wait reports (abi.h)
+ *
+ * The scheduler ends its process when it next comes to it, without
+ * running it again. A task that was blocked is taken out of what it
+ * waited in; one that ended already is left as it is.
  * Context: the task is between two instructions of its own, or blocked in
  * the kernel holding nothing: the kernel runs with interrupts off, so a
  * task that is not running holds no half-done kernel state.
@@ -227,13 +255,24 @@ void task_end_other(struct task* task, int status_word)
     task->state = TASK_ZOMBIE; /* runnable, so in the run queue already */
 }
 
-/* task_current - the task running now, or NULL in the scheduler and at boot. */
+/**
+ * task_current - the task running now.
+ *
+ * Return: that task, or NULL in the scheduler and at boot.
+ */
 struct task* task_current(void)
 {
     return current_task;
 }
 
-/* task_yield - give the CPU back to the scheduler; returns when this task's turn comes again. */
+/**
+ * task_yield - give the CPU back to the scheduler.
+ *
+ * The task stays runnable, at the tail of the run queue; this returns
+ * when its turn comes again.
+ * Context: a runnable current task: its system call, or the timer's IRQ
+ * from user mode.
+ */
 void task_yield(void)
 {
     VERIFY(current_task && current_task->state == TASK_RUNNABLE);
@@ -249,7 +288,14 @@ static void __attribute__((noreturn)) task_finish(int status_word)
     panic("task_finish: a finished task was resumed");
 }
 
-/* task_exit_current - end the current process with status; prints the exit line. */
+/**
+ * task_exit_current - end the current process with an exit status.
+ * @status: the exit status; not 0 counts as a failure for the poweroff status
+ *
+ * Prints "vana: process <pid> (<name>) exited with status <status>". It
+ * does not return.
+ * Context: the current process's system call.
+ */
 void task_exit_current(int status)
 {
     struct process* process = current_task->process;
@@ -259,7 +305,17 @@ void task_exit_current(int status)
     task_finish(VANA_STATUS_EXITED(status));
 }
 
-/* task_kill_current - end the current process for CPU exception vector, for a reason; prints the kill line. */
+/**
+ * task_kill_current - end the current process for what an interrupt showed.
+ * @vector: the vector that ended it, in most cases a CPU exception's; the
+ * parent's wait reports it
+ * @fmt: the reason, a format string (lib/format.h)
+ * @...: its arguments
+ *
+ * Prints "vana: process <pid> (<name>) killed: <reason>" and counts as a
+ * failure for the poweroff status. It does not return.
+ * Context: the current process, in trap_dispatch.
+ */
 void task_kill_current(unsigned int vector, const char* fmt, ...)
 {
     struct process* process = current_task->process;
@@ -274,13 +330,21 @@ void task_kill_current(unsigned int vector, const char* fmt, ...)
     task_finish(VANA_STATUS_KILLED(vector));
 }
 
-/* task_report_failure - count a program that did not start as a failure, as a non-zero exit is. */
+/**
+ * task_report_failure - count a program that did not start as a failure.
+ *
+ * It counts as a non-zero exit does, for the poweroff status.
+ */
 void task_report_failure(void)
 {
     any_task_failed = true;
 }
 
-/* task_all_succeeded - did every program so far start, and exit with status 0? */
+/**
+ * task_all_succeeded - whether every program so far started and exited with status 0.
+ *
+ * Return: true when none failed to start, exited non-zero or was killed.
+ */
 bool task_all_succeeded(void)
 {
     return !any_task_failed;
