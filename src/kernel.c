@@ -98,7 +98,7 @@ static bool kernel_start_module(const struct program_module* m, size_t* paging_b
     if (process_load(m->string, m->data, m->size, &process) < 0)
         return false;
     kprintf("vana: started process %d (%s)\n", process->pid, process->name);
-    *paging_blocks += 1 + paging_owned_tables(&process->directory);
+    *paging_blocks += 1 + paging_owned_tables(&process->chunk);
     task_ready(&process->task);
     return true;
 }

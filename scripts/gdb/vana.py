@@ -127,8 +127,8 @@ class Process:
         self.parent = int(parent.dereference()["pid"]) if pointer(parent) else None
         self.state = state
         self.ended = bool(value["ended"])
-        self.directory = pointer(value["directory"]["directory_entry"])
-        self.owned_tables = int(value["directory"]["owned_tables"])
+        self.directory = pointer(value["chunk"]["directory_entry"])
+        self.owned_tables = int(value["chunk"]["owned_tables"])
         self.allocation_count = int(value["allocation_count"])
         # What the kernel counts for the memory limit (process_held_blocks).
         self.kernel_held = (int(value["fixed_blocks"]) + self.owned_tables + int(value["allocated_blocks"]) +

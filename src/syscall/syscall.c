@@ -74,7 +74,7 @@ static int32_t syscall_meminfo(struct process* process, uint32_t out, uint32_t u
     info->heap_blocks_used = (unsigned int)heap_blocks_in_use(kheap_get());
     info->process_allocations = (unsigned int)process->allocation_count;
     info->process_allocated_blocks = (unsigned int)process_allocated_blocks(process);
-    info->process_page_tables = (unsigned int)paging_owned_tables(&process->directory);
+    info->process_page_tables = (unsigned int)paging_owned_tables(&process->chunk);
     return 0;
 }
 

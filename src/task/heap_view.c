@@ -100,8 +100,8 @@ static void heap_window_claim_allocation(const struct heap_window* window, const
 /* The page tables process's directory owns, each one block; the directory is read only up to its last. */
 static void heap_window_claim_tables(const struct heap_window* window, struct process* process, unsigned int owner)
 {
-    const uint32_t* directory = paging_4gb_chunk_get_directory(&process->directory);
-    size_t tables = paging_owned_tables(&process->directory);
+    const uint32_t* directory = paging_4gb_chunk_get_directory(&process->chunk);
+    size_t tables = paging_owned_tables(&process->chunk);
     for (size_t i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE && tables > 0; i++) {
         if (directory[i] & PAGING_TABLE_IS_OWNED) {
             heap_window_claim(window, (const void*)(uintptr_t)(directory[i] & PAGING_ADDRESS_MASK), 1, owner);
@@ -117,7 +117,7 @@ static void heap_window_claim_tables(const struct heap_window* window, struct pr
  */
 static void heap_window_claim_allocations(const struct heap_window* window, struct process* process, unsigned int owner)
 {
-    const uint32_t* directory = paging_4gb_chunk_get_directory(&process->directory);
+    const uint32_t* directory = paging_4gb_chunk_get_directory(&process->chunk);
     uintptr_t heap_start = (uintptr_t)kheap_get()->saddr;
 
     for (size_t block = window->first; block < window->first + window->count;) {
@@ -150,7 +150,7 @@ static void heap_window_claim_process(const struct heap_window* window, struct p
         return;
     }
     heap_window_claim_allocation(window, process, owner);
-    heap_window_claim_allocation(window, paging_4gb_chunk_get_directory(&process->directory), owner);
+    heap_window_claim_allocation(window, paging_4gb_chunk_get_directory(&process->chunk), owner);
     heap_window_claim_allocation(window, process->image, owner);
     heap_window_claim_allocation(window, process->stack, owner);
     heap_window_claim_allocation(window, process->arguments, owner);

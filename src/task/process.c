@@ -80,7 +80,7 @@ int process_create(const char* command_line, const void* program, size_t size, s
     process_name_from_command_line(process->name, command_line);
 
     const char* program_reason = NULL;
-    int res = paging_new_shared_4gb(&process->directory, paging_kernel_directory());
+    int res = paging_new_shared_4gb(&process->chunk, paging_kernel_directory());
     if (res == 0)
         res = program_load(process, command_line, program, size, &program_reason);
     if (res < 0) {
@@ -191,7 +191,7 @@ void process_release_memory(struct process* process)
     kfree(process->image);
     kfree(process->stack);
     kfree(process->arguments);
-    paging_release_4gb(&process->directory);
+    paging_release_4gb(&process->chunk);
     task_release(&process->task);
     process->image = process->stack = process->arguments = NULL;
 }
@@ -223,11 +223,11 @@ static void process_unmap_blocks(struct process* process, void* ptr, size_t bloc
          * that was never mapped (process_malloc giving up half-way) is left
          * as it is: its region may still be shared.
          */
-        if (paging_get(paging_4gb_chunk_get_directory(&process->directory), page) != kernel_entry)
-            VERIFY(paging_set(&process->directory, page, kernel_entry) == 0);
+        if (paging_get(paging_4gb_chunk_get_directory(&process->chunk), page) != kernel_entry)
+            VERIFY(paging_set(&process->chunk, page, kernel_entry) == 0);
         /* At the last page of the run and of each 4 MiB region it crosses. */
         if (i == blocks - 1 || ((uintptr_t)page + PAGING_PAGE_SIZE) % PAGING_REGION_SIZE == 0)
-            paging_share_unchanged_table(&process->directory, kernel, page);
+            paging_share_unchanged_table(&process->chunk, kernel, page);
     }
 }
 
@@ -242,7 +242,7 @@ static void process_unmap_blocks(struct process* process, void* ptr, size_t bloc
  */
 size_t process_held_blocks(struct process* process)
 {
-    return process->fixed_blocks + paging_owned_tables(&process->directory) + process->allocated_blocks +
+    return process->fixed_blocks + paging_owned_tables(&process->chunk) + process->allocated_blocks +
            process->ended_children;
 }
 
@@ -293,7 +293,7 @@ void* process_malloc(struct process* process, size_t size)
         return NULL;
     size_t blocks = heap_allocation_blocks(kheap_get(), ptr);
 
-    if (paging_map_range(&process->directory, ptr, ptr, (int)blocks, PAGING_USER_READ_WRITE) < 0) {
+    if (paging_map_range(&process->chunk, ptr, ptr, (int)blocks, PAGING_USER_READ_WRITE) < 0) {
         process_unmap_blocks(process, ptr, blocks);
         kfree(ptr);
         return NULL;
@@ -317,7 +317,7 @@ static size_t process_allocation_blocks(struct process* process, const void* ptr
     size_t blocks = heap_allocation_blocks(kheap_get(), ptr);
     if (blocks == 0)
         return 0;
-    uint32_t entry = paging_get(paging_4gb_chunk_get_directory(&process->directory), (void*)ptr);
+    uint32_t entry = paging_get(paging_4gb_chunk_get_directory(&process->chunk), (void*)ptr);
     if ((entry & PAGING_USER_READ) != PAGING_USER_READ || (entry & PAGING_ADDRESS_MASK) != (uintptr_t)ptr)
         return 0;
     return blocks;
@@ -358,7 +358,7 @@ static void process_free_all_allocations(struct process* process)
     uint32_t flags;
 
     while (process->allocation_count > 0 &&
-           paging_next_user_range(paging_4gb_chunk_get_directory(&process->directory), end, &start, &end, &flags)) {
+           paging_next_user_range(paging_4gb_chunk_get_directory(&process->chunk), end, &start, &end, &flags)) {
         for (uint64_t page = start; page < end;) {
             size_t blocks = process_allocation_blocks(process, (void*)(uintptr_t)page);
             VERIFY(blocks > 0);  /* every user page at or above the heap starts or continues an allocation */
@@ -395,7 +395,7 @@ size_t process_allocated_blocks(const struct process* process)
  */
 int process_check_user(struct process* process, const void* ptr, size_t size, bool write)
 {
-    return paging_check_user_range(paging_4gb_chunk_get_directory(&process->directory), ptr, size, write);
+    return paging_check_user_range(paging_4gb_chunk_get_directory(&process->chunk), ptr, size, write);
 }
 
 /**
@@ -412,5 +412,5 @@ int process_check_user(struct process* process, const void* ptr, size_t size, bo
  */
 int process_copy_string_from_user(struct process* process, const void* user, char* buffer, size_t size)
 {
-    return paging_copy_string_from_user(paging_4gb_chunk_get_directory(&process->directory), user, buffer, size);
+    return paging_copy_string_from_user(paging_4gb_chunk_get_directory(&process->chunk), user, buffer, size);
 }

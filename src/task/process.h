@@ -17,7 +17,7 @@ struct process
 {
     int pid;
     char name[PROCESS_NAME_MAX];
-    struct paging_4gb_chunk directory;  /* shares the kernel's tables where it can */
+    struct paging_4gb_chunk chunk;  /* its page directory: shares the kernel's tables where it can */
     void* image;                         /* the program's pages, mapped from VANA_PROGRAM_VIRTUAL_ADDRESS */
     void* stack;                         /* VANA_USER_PROGRAM_STACK_SIZE bytes below the arguments */
     void* arguments;                     /* argc/argv page at VANA_PROGRAM_ARGUMENTS_ADDRESS */

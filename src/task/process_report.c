@@ -67,8 +67,8 @@ static size_t process_report_range(uint64_t start, uint64_t end, uint32_t flags,
  */
 void process_report_memory(struct process* process)
 {
-    uint32_t* directory = paging_4gb_chunk_get_directory(&process->directory);
-    size_t tables = paging_owned_tables(&process->directory);
+    uint32_t* directory = paging_4gb_chunk_get_directory(&process->chunk);
+    size_t tables = paging_owned_tables(&process->chunk);
     uint64_t start, end = 0;
     uint32_t flags;
     size_t lines = 0, hidden = 0;

@@ -125,7 +125,7 @@ int process_view_directory(struct process* caller, int pid, void* user_out)
     int res = process_view_target(caller, pid, &process);
     if (res < 0)
         return res;
-    uint32_t* directory = paging_4gb_chunk_get_directory(&process->directory);
+    uint32_t* directory = paging_4gb_chunk_get_directory(&process->chunk);
     unsigned int counts[VANA_DIRECTORY_OWNED + 1] = {0};
     for (size_t i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++) {
         out->kind[i] = process_view_directory_kind(directory[i]);
@@ -160,7 +160,7 @@ int process_view_mappings(struct process* caller, int pid, void* user_out, size_
     int res = process_view_target(caller, pid, &process);
     if (res < 0)
         return res;
-    uint32_t* directory = paging_4gb_chunk_get_directory(&process->directory);
+    uint32_t* directory = paging_4gb_chunk_get_directory(&process->chunk);
     uint64_t start, end = 0;
     uint32_t flags;
     int total = 0;
@@ -195,7 +195,7 @@ int process_view_translate(struct process* caller, int pid, uint32_t address, vo
     int res = process_view_target(caller, pid, &process);
     if (res < 0)
         return res;
-    uint32_t* directory = paging_4gb_chunk_get_directory(&process->directory);
+    uint32_t* directory = paging_4gb_chunk_get_directory(&process->chunk);
     const uint32_t table_span = (uint32_t)PAGING_REGION_SIZE;
     uint32_t directory_entry = directory[address / table_span];
 

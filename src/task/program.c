@@ -91,7 +91,7 @@ static int program_load_flat(struct process* process, const void* data, size_t s
     /* The image's blocks, one page each. */
     size_t pages = heap_size_to_blocks(size);
     *entry = VANA_PROGRAM_VIRTUAL_ADDRESS;
-    return paging_map_range(&process->directory, (void*)VANA_PROGRAM_VIRTUAL_ADDRESS, process->image, (int)pages,
+    return paging_map_range(&process->chunk, (void*)VANA_PROGRAM_VIRTUAL_ADDRESS, process->image, (int)pages,
                             PAGING_USER_READ_WRITE);
 }
 
@@ -111,10 +111,10 @@ static int program_map_segment(struct process* process, const struct elf_program
         uint32_t flags = PAGING_USER_READ;
         if (segment->flags & ELF_SEGMENT_WRITE)
             flags |= PAGING_IS_WRITEABLE;
-        uint32_t mapped = paging_get(paging_4gb_chunk_get_directory(&process->directory), (void*)page);
+        uint32_t mapped = paging_get(paging_4gb_chunk_get_directory(&process->chunk), (void*)page);
         if (mapped & PAGING_ACCESS_FROM_ALL)
             flags |= mapped & PAGING_IS_WRITEABLE;
-        int res = paging_map(&process->directory, (void*)page, image + (page - program->low), flags);
+        int res = paging_map(&process->chunk, (void*)page, image + (page - program->low), flags);
         if (res < 0)
             return res;
     }
@@ -191,14 +191,14 @@ static int program_map_stack_and_arguments(struct process* process, const char* 
     if (*argc < 0)
         return *argc;
 
-    int res = paging_map_range(&process->directory, (void*)VANA_PROGRAM_VIRTUAL_STACK_ADDRESS_END, process->stack,
+    int res = paging_map_range(&process->chunk, (void*)VANA_PROGRAM_VIRTUAL_STACK_ADDRESS_END, process->stack,
                                VANA_USER_PROGRAM_STACK_SIZE / PAGING_PAGE_SIZE, PAGING_USER_READ_WRITE);
     if (res == 0)
-        res = paging_map(&process->directory, (void*)VANA_PROGRAM_ARGUMENTS_ADDRESS, process->arguments,
+        res = paging_map(&process->chunk, (void*)VANA_PROGRAM_ARGUMENTS_ADDRESS, process->arguments,
                          PAGING_USER_READ);
     /* The guard page: a stack overrun faults instead of running into whatever lies below. */
     if (res == 0)
-        res = paging_unmap(&process->directory, (void*)(VANA_PROGRAM_VIRTUAL_STACK_ADDRESS_END - PAGING_PAGE_SIZE));
+        res = paging_unmap(&process->chunk, (void*)(VANA_PROGRAM_VIRTUAL_STACK_ADDRESS_END - PAGING_PAGE_SIZE));
     return res;
 }
 

@@ -147,7 +147,7 @@ void task_run_scheduler(void)
         }
         current_task = task;
         tss_set_kernel_stack((uint32_t)kernel_stack_top(task->kernel_stack));
-        paging_switch(&task->process->directory);
+        paging_switch(&task->process->chunk);
         context_switch(&scheduler_context, task->context);
         paging_switch(paging_kernel_directory());
         current_task = NULL;

@@ -18,7 +18,7 @@ static uint32_t* kernel_directory(void)
 /* The page directory of process p. */
 static uint32_t* directory_of(struct process* p)
 {
-    return paging_4gb_chunk_get_directory(&p->directory);
+    return paging_4gb_chunk_get_directory(&p->chunk);
 }
 
 static struct process* load_spinner(void)
@@ -34,7 +34,7 @@ static void process_directory_costs_three_pages_for_a_small_program(void)
     if (!p)
         return;
     /* The directory plus private tables for 0-4 MiB (stack) and 4-8 MiB (program). */
-    KTEST_EXPECT(paging_owned_tables(&p->directory) == 2);
+    KTEST_EXPECT(paging_owned_tables(&p->chunk) == 2);
     process_destroy(p);
 }
 
@@ -96,11 +96,11 @@ static void process_free_gives_back_a_page_table_left_without_user_pages(void)
         return;
     char* a = process_malloc(p, 3 * 4096);
     char* b = process_malloc(p, 4096);
-    KTEST_EXPECT(paging_owned_tables(&p->directory) == 3);
+    KTEST_EXPECT(paging_owned_tables(&p->chunk) == 3);
     KTEST_EXPECT(process_free(p, a) == 0);
-    KTEST_EXPECT(paging_owned_tables(&p->directory) == 3);  /* b still lives there */
+    KTEST_EXPECT(paging_owned_tables(&p->chunk) == 3);  /* b still lives there */
     KTEST_EXPECT(process_free(p, b) == 0);
-    KTEST_EXPECT(paging_owned_tables(&p->directory) == 2);
+    KTEST_EXPECT(paging_owned_tables(&p->chunk) == 2);
     uint32_t index = (uint32_t)b >> 22;
     /* The kernel's table and rights, not owned; the CPU may have set the accessed bit in either entry. */
     uint32_t difference = directory_of(p)[index] ^ kernel_directory()[index];

@@ -37,7 +37,7 @@ static uint32_t* kernel_directory(void)
 /* The page directory of process p. */
 static uint32_t* directory_of(struct process* p)
 {
-    return paging_4gb_chunk_get_directory(&p->directory);
+    return paging_4gb_chunk_get_directory(&p->chunk);
 }
 
 /* The entry, less the accessed and dirty bits the CPU sets as it uses a page. */
@@ -109,7 +109,7 @@ static void task_kernel_stack_guard_faults_and_its_pages_reach_the_blocks(void)
     volatile uint32_t* blocks = p->task.kernel_stack;
     uint32_t value = 0;
 
-    paging_switch(&p->directory);
+    paging_switch(&p->chunk);
     KTEST_EXPECT(probe_write32(kernel_stack_top(p->task.kernel_stack) - VANA_TASK_KERNEL_STACK_SIZE - 4, 1) == -EFAULT);
     KTEST_EXPECT(probe_read32(kernel_stack_guard(p->task.kernel_stack), &value) == -EFAULT);
     KTEST_EXPECT(probe_write32(kernel_stack_base(p->task.kernel_stack), 0x5AFE57AC) == 0);
@@ -158,7 +158,7 @@ static void task_release_gives_the_slot_back_its_identity_entries(void)
         const char* block = (const char*)blocks + offset;
         KTEST_EXPECT(maps_identity(kernel_directory(), block));
         KTEST_EXPECT(maps_identity(directory_of(q), block));
-        paging_switch(&q->directory);
+        paging_switch(&q->chunk);
         KTEST_EXPECT(probe_read32(block, &value) == 0);
         paging_switch(paging_kernel_directory());
     }
