@@ -150,14 +150,15 @@ static uintptr_t word_difference(const char* a, const char* b);
  * Whether dest lies outside [src, src + len), by address. WP's model gives
  * a pointer's integer value no order, so the contract says what it means in
  * the flat address space (one segment from 0, as Vana's are): a forward
- * copy is safe, or the destination starts above the source.
+ * copy is safe, or a backward one is (the destination starts at or above
+ * the source).
  */
 
 /*@ assigns \nothing;
     ensures assumed_forward_is_safe: \result != 0 ==>
         \separated(d + (0 .. len - 1), s + (0 .. len - 1)) || d <= s;
     ensures assumed_backward_is_safe: \result == 0 ==>
-        \separated(d + (0 .. len - 1), s + (0 .. len - 1)) || s < d;
+        \separated(d + (0 .. len - 1), s + (0 .. len - 1)) || s <= d;
 */
 static bool forward_copy_is_safe(const char* d, const char* s, size_t len);
 
@@ -438,11 +439,11 @@ static void copy_forward(char* dest, const char* src, size_t len)
 }
 
 /*
- * Copy backward from the ends; correct for overlap when dest is above src:
+ * Copy backward from the ends; correct for overlap when dest is not below src:
  * each step reads source bytes before it overwrites them.
  */
 /*@ requires \valid(dest + (0 .. len - 1)) && \valid_read(src + (0 .. len - 1));
-    requires \separated(dest + (0 .. len - 1), src + (0 .. len - 1)) || src < dest;
+    requires \separated(dest + (0 .. len - 1), src + (0 .. len - 1)) || src <= dest;
     assigns dest[0 .. len - 1] \from src[0 .. len - 1];
     ensures copied: copied{Post, Pre}(dest, (char*)src, 0, len);
 */
