@@ -38,16 +38,23 @@
  * on every entry (src/cpu/isr.asm). They address the destination through
  * ES, which holds the flat data segment in both rings.
  *
+ * The contracts in memory.h are proved for this file (scripts/prove.sh,
+ * docs/proofs.md). The string instructions, the word accesses and the
+ * comparison of two addresses are what the prover cannot read: each sits
+ * in a small function whose contract, in bytes, is assumed; the loops
+ * around them are proved.
+ *
  * This file must be built with -ffreestanding (-fno-builtin): otherwise the
  * compiler may recognise a loop here as "memset" and turn it into a call to
  * itself.
  */
 #include "memory.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #ifndef __FRAMAC__
-#include <cpuid.h>   /* Frama-C reads only the C below; see the string instructions' contracts */
+#include <cpuid.h>   /* Frama-C reads only the C below; see the assumed contracts */
 #endif
 
 typedef uintptr_t __attribute__((may_alias, aligned(1))) unaligned_word;
@@ -70,28 +77,39 @@ typedef uintptr_t __attribute__((may_alias)) word;
  */
 #define COMPARE_STRING_MIN_BYTES (256 * WORD_SIZE)
 
+/*@ // q points to one of the count bytes from p on. (A contract that
+    // quantifies over the bytes q, rather than over indices i of p[i],
+    // lets the provers match it against any byte a caller asks about.)
+    predicate memory_within(char* q, char* p, integer count) =
+        \base_addr(q) == \base_addr(p) && p <= q < p + count;
+*/
+
 /*
- * The string instructions, each behind a function that first asks the CPU
- * whether it runs that instruction fast. Frama-C cannot read inline
- * assembly or CPUID: it sees only these declarations, whose contracts
- * say what the instruction does (Intel SDM Vol. 2B, REP, STOS, MOVS,
- * CMPS, with DF = 0) and are assumed, not proved (docs/proofs.md).
+ * What the proof takes on trust (docs/proofs.md, "What is assumed"). Frama-C
+ * sees only these declarations; their bodies, below, are out of its view.
+ * Each contract says what the machine does with the body, in bytes, and its
+ * ensures are named assumed_*.
+ *
+ * The string instructions: each function first asks the CPU whether it
+ * runs the instruction fast. Frama-C cannot read inline assembly or CPUID;
+ * the contracts state what the instruction does (Intel SDM Vol. 2B, REP,
+ * STOS, MOVS, CMPS, with DF = 0).
  */
 
 /*@ requires \valid(p + (0 .. size - 1));
     assigns p[0 .. size - 1];
     ensures assumed_stosb_fills: \result != 0 ==> \forall integer i; 0 <= i < size ==> p[i] == byte;
-    ensures assumed_stosb_or_nothing: \result == 0 ==> \forall integer i; 0 <= i < size ==> p[i] == \old(p[i]);
+    ensures assumed_stosb_or_nothing: \result == 0 ==> \forall char* q; memory_within(q, p, size) ==> *q == \old(*q);
 */
-static bool fill_with_stosb(unsigned char* p, unsigned char byte, size_t size);
+static bool fill_with_stosb(char* p, char byte, size_t size);
 
 /*@ requires \valid(d + (0 .. len - 1)) && \valid_read(s + (0 .. len - 1));
     requires \separated(d + (0 .. len - 1), s + (0 .. len - 1)) || d <= s;
     assigns d[0 .. len - 1] \from s[0 .. len - 1];
     ensures assumed_movsb_copies: \result != 0 ==> \forall integer i; 0 <= i < len ==> d[i] == \old(s[i]);
-    ensures assumed_movsb_or_nothing: \result == 0 ==> \forall integer i; 0 <= i < len ==> d[i] == \old(d[i]);
+    ensures assumed_movsb_or_nothing: \result == 0 ==> \forall char* q; memory_within(q, d, len) ==> *q == \old(*q);
 */
-static bool copy_with_movsb(unsigned char* d, const unsigned char* s, size_t len);
+static bool copy_with_movsb(char* d, const char* s, size_t len);
 
 /*@ requires \valid_read(a + (0 .. count - 1)) && \valid_read(b + (0 .. count - 1)) && \valid(result);
     requires count >= 1;
@@ -99,7 +117,50 @@ static bool copy_with_movsb(unsigned char* d, const unsigned char* s, size_t len
     ensures assumed_cmpsb_or_nothing: \result == 0 || \result == 1;
     ensures assumed_cmpsb_compares: \result != 0 ==> memory_compared((char*)a, (char*)b, count, *result);
 */
-static bool compare_with_cmpsb(const unsigned char* a, const unsigned char* b, size_t count, int* result);
+static bool compare_with_cmpsb(const char* a, const char* b, size_t count, int* result);
+
+/*
+ * The word accesses. WP's memory model keeps memory written as a word
+ * apart from the same memory read as bytes, so it cannot follow a word
+ * store into the bytes under it. These contracts say it in bytes: x86 is
+ * little-endian and stores or loads the word's bytes at p, p + 1, ...;
+ * may_alias makes the access legal C whatever the bytes' type.
+ */
+
+/*@ requires \valid(p + (0 .. WORD_SIZE - 1));
+    assigns p[0 .. WORD_SIZE - 1];
+    ensures assumed_word_fills: \forall char* q; memory_within(q, p, WORD_SIZE) ==> *q == byte;
+*/
+static void fill_word(char* p, char byte);
+
+/*@ requires \valid(d + (0 .. WORD_SIZE - 1)) && \valid_read(s + (0 .. WORD_SIZE - 1));
+    assigns d[0 .. WORD_SIZE - 1] \from s[0 .. WORD_SIZE - 1];
+    ensures assumed_word_copies: \forall char* q; memory_within(q, d, WORD_SIZE) ==> *q == \old(s[q - d]);
+*/
+static void copy_word(char* d, const char* s);
+
+/*@ requires \valid_read(a + (0 .. WORD_SIZE - 1)) && \valid_read(b + (0 .. WORD_SIZE - 1));
+    assigns \nothing;
+    ensures assumed_word_differs: \result == 0 <==>
+        \forall char* q; memory_within(q, (char*)a, WORD_SIZE) ==> *q == b[q - a];
+*/
+static uintptr_t word_difference(const char* a, const char* b);
+
+/*
+ * Whether dest lies outside [src, src + len), by address. WP's model gives
+ * a pointer's integer value no order, so the contract says what it means in
+ * the flat address space (one segment from 0, as Vana's are): a forward
+ * copy is safe, or a backward one is (the destination starts at or above
+ * the source).
+ */
+
+/*@ assigns \nothing;
+    ensures assumed_forward_is_safe: \result != 0 ==>
+        \separated(d + (0 .. len - 1), s + (0 .. len - 1)) || d <= s;
+    ensures assumed_backward_is_safe: \result == 0 ==>
+        \separated(d + (0 .. len - 1), s + (0 .. len - 1)) || s <= d;
+*/
+static bool forward_copy_is_safe(const char* d, const char* s, size_t len);
 
 #ifndef __FRAMAC__
 #define CPUID_FSRC (1u << 11) /* CPUID Fn8000_0021_EAX: Fast Short REPE CMPSB */
@@ -147,7 +208,7 @@ static bool cpu_has(enum cpu_feature feature)
  * REP STOSB over [p, p + size) if the CPU has ERMS; returns whether it
  * did. It stores byte at p, p + 1, ..., as a byte loop would.
  */
-static bool fill_with_stosb(unsigned char* p, unsigned char byte, size_t size)
+static bool fill_with_stosb(char* p, char byte, size_t size)
 {
     if (!cpu_has(FAST_MOVSB_STOSB))
         return false;
@@ -161,7 +222,7 @@ static bool fill_with_stosb(unsigned char* p, unsigned char byte, size_t size)
  * at a time from the lowest (Intel SDM Vol. 2B, REP and MOVS), which
  * reads each source byte before the copy overwrites it when d <= s.
  */
-static bool copy_with_movsb(unsigned char* d, const unsigned char* s, size_t len)
+static bool copy_with_movsb(char* d, const char* s, size_t len)
 {
     if (!cpu_has(FAST_MOVSB_STOSB))
         return false;
@@ -173,21 +234,44 @@ static bool copy_with_movsb(unsigned char* d, const unsigned char* s, size_t len
  * REPE CMPSB over count >= 1 pairs if the CPU has FSRC; returns whether
  * it did, with memcmp's result in *result.
  */
-static bool compare_with_cmpsb(const unsigned char* a, const unsigned char* b, size_t count, int* result)
+static bool compare_with_cmpsb(const char* a, const char* b, size_t count, int* result)
 {
     if (!cpu_has(FAST_CMPSB))
         return false;
     __asm__ volatile("repe cmpsb" : "+S"(a), "+D"(b), "+c"(count) : : "memory", "cc");
     /* It stops just past the first pair that differs, or past the last pair. */
-    *result = a[-1] == b[-1] ? 0 : a[-1] < b[-1] ? -1 : 1;
+    unsigned char x = (unsigned char)a[-1], y = (unsigned char)b[-1];
+    *result = x == y ? 0 : x < y ? -1 : 1;
     return true;
 }
-#endif
 
-static uintptr_t load_word(const unsigned char* p)
+/*
+ * p is aligned by the loop before. Multiplying by 0x0101... copies the
+ * byte into every byte of the word.
+ */
+static void fill_word(char* p, char byte)
 {
-    return *(const unaligned_word*)p;
+    *(word*)p = (unsigned char)byte * (UINTPTR_MAX / 0xFF);
 }
+
+/* The destination is aligned; the source need not be (x86 allows it). */
+static void copy_word(char* d, const char* s)
+{
+    *(word*)d = *(const unaligned_word*)s;
+}
+
+/* XOR is zero exactly where the two words' bits agree. */
+static uintptr_t word_difference(const char* a, const char* b)
+{
+    return *(const unaligned_word*)a ^ *(const unaligned_word*)b;
+}
+
+/* dest - src wraps around unless dest >= src, so one comparison covers both sides. */
+static bool forward_copy_is_safe(const char* d, const char* s, size_t len)
+{
+    return (uintptr_t)d - (uintptr_t)s >= len;
+}
+#endif
 
 /**
  * memset - fill memory with a byte
@@ -201,32 +285,37 @@ static uintptr_t load_word(const unsigned char* p)
  */
 void* memset(void* ptr, int c, size_t size)
 {
-    unsigned char* p = ptr;
-    unsigned char byte = (unsigned char)c;
+    char* p = ptr;
+    /* memory_byte(c): (unsigned char)c as a char, with no conversion that overflows */
+    unsigned char value = (unsigned char)c;
+    char byte = value <= CHAR_MAX ? (char)value : (char)(value - (UCHAR_MAX + 1));
 
     if (size >= STRING_MIN_BYTES && fill_with_stosb(p, byte, size))
         return ptr;
+    /*@ loop invariant size <= \at(size, Pre) && p == (char*)ptr + (\at(size, Pre) - size);
+        loop invariant filled: \forall integer i; 0 <= i < \at(size, Pre) - size ==> ((char*)ptr)[i] == byte;
+        loop assigns p, size, ((char*)ptr)[0 .. \at(size, Pre) - 1];
+        loop variant size;
+    */
     while (size > 0 && (uintptr_t)p % WORD_SIZE != 0) {
         *p++ = byte;
         size--;
     }
-    /* Multiplying by 0x0101... copies the byte into every byte of the word. */
-    uintptr_t pattern = byte * (UINTPTR_MAX / 0xFF);
+    /*@ loop invariant size <= \at(size, Pre) && p == (char*)ptr + (\at(size, Pre) - size);
+        loop invariant filled: \forall integer i; 0 <= i < \at(size, Pre) - size ==> ((char*)ptr)[i] == byte;
+        loop assigns p, size, ((char*)ptr)[0 .. \at(size, Pre) - 1];
+        loop variant size;
+    */
     for (; size >= WORD_SIZE; size -= WORD_SIZE, p += WORD_SIZE)
-        *(word*)p = pattern;
-    while (size-- > 0)
+        fill_word(p, byte);
+    /*@ loop invariant size <= \at(size, Pre) && p == (char*)ptr + (\at(size, Pre) - size);
+        loop invariant filled: \forall integer i; 0 <= i < \at(size, Pre) - size ==> ((char*)ptr)[i] == byte;
+        loop assigns p, size, ((char*)ptr)[0 .. \at(size, Pre) - 1];
+        loop variant size;
+    */
+    for (; size > 0; size--)
         *p++ = byte;
     return ptr;
-}
-
-/*
- * The sign of memcmp for two words that differ. x86 is little-endian, so
- * the lowest set bit of x ^ y lies in the first byte that differs.
- */
-static int compare_words(uintptr_t x, uintptr_t y)
-{
-    unsigned shift = (unsigned)__builtin_ctzl(x ^ y) / 8 * 8;
-    return (unsigned char)(x >> shift) < (unsigned char)(y >> shift) ? -1 : 1;
 }
 
 /**
@@ -242,8 +331,8 @@ static int compare_words(uintptr_t x, uintptr_t y)
  */
 int memcmp(const void* s1, const void* s2, size_t count)
 {
-    const unsigned char* a = s1;
-    const unsigned char* b = s2;
+    const char* a = s1;
+    const char* b = s2;
 
     int result;
     if (count >= COMPARE_STRING_MIN_BYTES && compare_with_cmpsb(a, b, count, &result))
@@ -252,57 +341,145 @@ int memcmp(const void* s1, const void* s2, size_t count)
      * Eight words per branch: XOR is zero where two words match, and OR
      * gathers the eight. On the EPYC this compared about 15 bytes per
      * cycle in the L1 cache, near its limit of four loads per cycle; one
-     * word per branch managed half that.
+     * word per branch managed half that. Words that differ leave the
+     * first differing byte to the byte loop, at most a word away.
      */
+    /*@ loop invariant count <= \at(count, Pre);
+        loop invariant a == (char*)s1 + (\at(count, Pre) - count) && b == (char*)s2 + (\at(count, Pre) - count);
+        loop invariant equal: memory_equal((char*)s1, (char*)s2, \at(count, Pre) - count);
+        loop assigns a, b, count;
+        loop variant count;
+    */
     for (; count >= 8 * WORD_SIZE; count -= 8 * WORD_SIZE, a += 8 * WORD_SIZE, b += 8 * WORD_SIZE) {
         uintptr_t differ = 0;
-        for (size_t i = 0; i < 8 * WORD_SIZE; i += WORD_SIZE)
-            differ |= load_word(a + i) ^ load_word(b + i);
+        /*@ loop invariant 0 <= i <= 8;
+            loop invariant equal: differ == 0 ==>
+                memory_equal((char*)s1, (char*)s2, \at(count, Pre) - count + i * WORD_SIZE);
+            loop assigns i, differ;
+            loop variant 8 - i;
+        */
+        for (size_t i = 0; i < 8; i++)
+            differ |= word_difference(a + i * WORD_SIZE, b + i * WORD_SIZE);
         if (differ != 0)
             break;
     }
+    /*@ loop invariant count <= \at(count, Pre);
+        loop invariant a == (char*)s1 + (\at(count, Pre) - count) && b == (char*)s2 + (\at(count, Pre) - count);
+        loop invariant equal: memory_equal((char*)s1, (char*)s2, \at(count, Pre) - count);
+        loop assigns a, b, count;
+        loop variant count;
+    */
     for (; count >= WORD_SIZE; count -= WORD_SIZE, a += WORD_SIZE, b += WORD_SIZE) {
-        uintptr_t x = load_word(a), y = load_word(b);
-        if (x != y)
-            return compare_words(x, y);
+        if (word_difference(a, b) != 0)
+            break;
     }
+    /*@ loop invariant count <= \at(count, Pre);
+        loop invariant a == (char*)s1 + (\at(count, Pre) - count) && b == (char*)s2 + (\at(count, Pre) - count);
+        loop invariant equal: memory_equal((char*)s1, (char*)s2, \at(count, Pre) - count);
+        loop assigns a, b, count;
+        loop variant count;
+    */
     for (; count > 0; count--, a++, b++) {
         if (*a != *b)
-            return *a < *b ? -1 : 1;
+            return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
     }
     return 0;
 }
 
-/* Copy forward; correct for overlap only when dest is below src, as is REP MOVSB. */
-static void copy_forward(unsigned char* d, const unsigned char* s, size_t len)
+/*@ // d[from, to) at label Here holds what s[from, to) held at label Old.
+    predicate copied{Here, Old}(char* d, char* s, integer from, integer to) =
+        \forall integer i; from <= i < to ==> \at(d[i], Here) == \at(s[i], Old);
+*/
+
+/*
+ * Copy forward; correct for overlap only when dest is below src, as is
+ * REP MOVSB: each step reads source bytes before it overwrites them.
+ */
+/*@ requires \valid(dest + (0 .. len - 1)) && \valid_read(src + (0 .. len - 1));
+    requires \separated(dest + (0 .. len - 1), src + (0 .. len - 1)) || dest <= src;
+    assigns dest[0 .. len - 1] \from src[0 .. len - 1];
+    ensures copied: copied{Post, Pre}(dest, (char*)src, 0, len);
+*/
+static void copy_forward(char* dest, const char* src, size_t len)
 {
+    char* d = dest;
+    const char* s = src;
+
     if (len >= STRING_MIN_BYTES && copy_with_movsb(d, s, len))
         return;
+    /*@ loop invariant len <= \at(len, Pre);
+        loop invariant d == dest + (\at(len, Pre) - len) && s == src + (\at(len, Pre) - len);
+        loop invariant copied: copied{Here, Pre}(dest, (char*)src, 0, \at(len, Pre) - len);
+        loop invariant source_left: copied{Here, Pre}((char*)src, (char*)src, \at(len, Pre) - len, \at(len, Pre));
+        loop assigns d, s, len, dest[0 .. \at(len, Pre) - 1];
+        loop variant len;
+    */
     while (len > 0 && (uintptr_t)d % WORD_SIZE != 0) {
         *d++ = *s++;
         len--;
     }
+    /*@ loop invariant len <= \at(len, Pre);
+        loop invariant d == dest + (\at(len, Pre) - len) && s == src + (\at(len, Pre) - len);
+        loop invariant copied: copied{Here, Pre}(dest, (char*)src, 0, \at(len, Pre) - len);
+        loop invariant source_left: copied{Here, Pre}((char*)src, (char*)src, \at(len, Pre) - len, \at(len, Pre));
+        loop assigns d, s, len, dest[0 .. \at(len, Pre) - 1];
+        loop variant len;
+    */
     for (; len >= WORD_SIZE; len -= WORD_SIZE, d += WORD_SIZE, s += WORD_SIZE)
-        *(word*)d = load_word(s);
-    while (len-- > 0)
+        copy_word(d, s);
+    /*@ loop invariant len <= \at(len, Pre);
+        loop invariant d == dest + (\at(len, Pre) - len) && s == src + (\at(len, Pre) - len);
+        loop invariant copied: copied{Here, Pre}(dest, (char*)src, 0, \at(len, Pre) - len);
+        loop invariant source_left: copied{Here, Pre}((char*)src, (char*)src, \at(len, Pre) - len, \at(len, Pre));
+        loop assigns d, s, len, dest[0 .. \at(len, Pre) - 1];
+        loop variant len;
+    */
+    for (; len > 0; len--)
         *d++ = *s++;
 }
 
-/* Copy backward from the ends; correct for overlap when dest is above src. */
-static void copy_backward(unsigned char* d, const unsigned char* s, size_t len)
+/*
+ * Copy backward from the ends; correct for overlap when dest is not below src:
+ * each step reads source bytes before it overwrites them.
+ */
+/*@ requires \valid(dest + (0 .. len - 1)) && \valid_read(src + (0 .. len - 1));
+    requires \separated(dest + (0 .. len - 1), src + (0 .. len - 1)) || src <= dest;
+    assigns dest[0 .. len - 1] \from src[0 .. len - 1];
+    ensures copied: copied{Post, Pre}(dest, (char*)src, 0, len);
+*/
+static void copy_backward(char* dest, const char* src, size_t len)
 {
-    d += len;
-    s += len;
+    char* d = dest + len;
+    const char* s = src + len;
+
+    /*@ loop invariant d == dest + len && s == src + len && len <= \at(len, Pre);
+        loop invariant copied: copied{Here, Pre}(dest, (char*)src, len, \at(len, Pre));
+        loop invariant source_left: copied{Here, Pre}((char*)src, (char*)src, 0, len);
+        loop assigns d, s, len, dest[0 .. \at(len, Pre) - 1];
+        loop variant len;
+    */
     while (len > 0 && (uintptr_t)d % WORD_SIZE != 0) {
         *--d = *--s;
         len--;
     }
+    /*@ loop invariant d == dest + len && s == src + len && len <= \at(len, Pre);
+        loop invariant copied: copied{Here, Pre}(dest, (char*)src, len, \at(len, Pre));
+        loop invariant source_left: copied{Here, Pre}((char*)src, (char*)src, 0, len);
+        loop assigns d, s, len, dest[0 .. \at(len, Pre) - 1];
+        loop variant len;
+    */
     for (; len >= WORD_SIZE; len -= WORD_SIZE) {
         d -= WORD_SIZE;
         s -= WORD_SIZE;
-        *(word*)d = load_word(s);
+        copy_word(d, s);
     }
-    while (len-- > 0)
+    /*@ loop invariant d == dest + len && s == src + len && len <= \at(len, Pre);
+        loop invariant copied: copied{Here, Pre}(dest, (char*)src, len, \at(len, Pre));
+        loop invariant source_left: copied{Here, Pre}((char*)src, (char*)src, 0, len);
+        loop assigns d, s, len, dest[0 .. \at(len, Pre) - 1];
+        loop variant len;
+    */
+    for (; len > 0; len--)
         *--d = *--s;
 }
 
@@ -338,8 +515,7 @@ void* memcpy(void* dest, const void* src, size_t len)
  */
 void* memmove(void* dest, const void* src, size_t len)
 {
-    /* A forward copy is safe unless dest starts inside [src, src + len). */
-    if ((uintptr_t)dest - (uintptr_t)src >= len)
+    if (forward_copy_is_safe(dest, src, len))
         copy_forward(dest, src, len);
     else
         copy_backward(dest, src, len);

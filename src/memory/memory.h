@@ -1,6 +1,7 @@
 #ifndef MEMORY_H
 #define MEMORY_H
 
+#include <limits.h>
 #include <stddef.h>
 
 /*
@@ -22,11 +23,16 @@
         (result == 0 <==> memory_equal(a, b, count)) &&
         \forall integer k; 0 <= k < count && memory_equal(a, b, k) && a[k] != b[k] ==>
             (result < 0 <==> (unsigned char)a[k] < (unsigned char)b[k]);
+
+    // The char memset stores for c: the bits of (unsigned char)c, read as
+    // a (signed) char.
+    logic integer memory_byte(integer c) =
+        (unsigned char)c <= CHAR_MAX ? (unsigned char)c : (unsigned char)c - (UCHAR_MAX + 1);
 */
 
 /*@ requires \valid((char*)ptr + (0 .. size - 1));
     assigns ((char*)ptr)[0 .. size - 1];
-    ensures filled: \forall integer i; 0 <= i < size ==> ((char*)ptr)[i] == (char)c;
+    ensures filled: \forall integer i; 0 <= i < size ==> ((char*)ptr)[i] == memory_byte(c);
     ensures result: \result == ptr;
 */
 void* memset(void* ptr, int c, size_t size);
