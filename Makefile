@@ -43,6 +43,7 @@ all: kernel user
 
 help:
 	@echo "make run     boot Vana with the demonstration programs (quit QEMU with Ctrl-A X)"
+	@echo "make run-vga the same on the VGA screen and PS/2 keyboard, drawn in the terminal (exit powers off)"
 	@echo "make test    run every test: hosted, fuzz (short), in-kernel, user programs"
 	@echo "make debug   boot halted, with gdb attached to QEMU's gdb stub and Vana's commands (vana-heap, vana-ps, vana-pt)"
 	@echo "make pictures  capture a fragmenting scenario through gdb and draw docs/pictures/*.png"
@@ -84,6 +85,16 @@ run: deps all
 	@echo "Booting Vana; quit with Ctrl-A X."
 	cd build/user && $(QEMU) $(QEMU_FLAGS) -serial mon:stdio -kernel ../$(notdir $(KERNEL)) -append "$(RUN_CMDLINE)" \
 		-initrd "$(DEMO_INITRD)"
+
+# The same, on the VGA text screen with the PS/2 keyboard: QEMU's curses
+# display draws the screen in the terminal and types what you type on the
+# emulated keyboard. The serial console goes to build/run-vga-serial.log;
+# `exit` in the shell powers the machine off.
+.PHONY: run-vga
+run-vga: deps all
+	cd build/user && $(QEMU) $(subst -display none,-display curses,$(QEMU_FLAGS)) \
+		-serial file:../run-vga-serial.log -kernel ../$(notdir $(KERNEL)) -append "$(RUN_CMDLINE) poweroff" \
+		-initrd "$(DEMO_INITRD)" || true
 
 # A GRUB image (grub-mkrescue): the kernel, and the demonstration programs
 # as multiboot modules with the same strings as -initrd gives them.
