@@ -131,6 +131,7 @@ static size_t heap_run_blocks(const struct heap* heap, size_t first)
     requires \valid(index) && \separated(index, heap->table);
     assigns *index;
     ensures inside: \result ==> *index < heap->table->total;
+    ensures accepted: \result <==> heap_allocation_start(heap, ptr);
 */
 static bool heap_allocation_index(const struct heap* heap, const void* ptr, size_t* index)
 {
@@ -248,6 +249,19 @@ void* heap_malloc(struct heap* heap, size_t size)
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
             heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
             heap->blocks_taken;
+    behavior null:
+        assumes ptr == \null;
+        assigns \nothing;
+        ensures \result == 0;
+    behavior rejected:
+        assumes ptr != \null && !heap_allocation_start(heap, ptr);
+        assigns \nothing;
+        ensures \result == -EINVARG;
+    behavior freed:
+        assumes ptr != \null && heap_allocation_start(heap, ptr);
+        ensures \result == 0;
+    complete behaviors;
+    disjoint behaviors;
 */
 int heap_free(struct heap* heap, void* ptr)
 {

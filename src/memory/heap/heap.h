@@ -88,6 +88,15 @@ struct heap
         \separated(heap, heap->table, heap->table->entries + (0 .. heap->table->total - 1),
                    heap->table->free_map + (0 .. HEAP_INDEX_WORDS(heap->table->total) - 1),
                    heap->table->free_runs + (0 .. HEAP_INDEX_BYTES(heap->table->total) - 1));
+
+    // ptr is the first block of a live allocation, what heap_free accepts:
+    // inside the heap, on a block boundary, its entry taken and IS_FIRST.
+    predicate heap_allocation_start{L}(struct heap* heap, void* ptr) =
+        \let offset = (uintptr_t)ptr - (uintptr_t)heap->saddr;
+        \let entry = heap->table->entries[offset / VANA_HEAP_BLOCK_SIZE];
+        (uintptr_t)heap->saddr <= (uintptr_t)ptr && offset / VANA_HEAP_BLOCK_SIZE < heap->table->total &&
+        offset % VANA_HEAP_BLOCK_SIZE == 0 &&
+        (entry & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_TAKEN && (entry & HEAP_BLOCK_IS_FIRST) != 0;
 */
 
 /*
