@@ -14,8 +14,8 @@
  */
 #include "heap.h"
 #include "heap_index.h"
+#include "heap_bits.h"
 #include "config.h"
-#include "memory/memory.h"
 #include "status.h"
 
 /*@ assigns \nothing;
@@ -60,12 +60,23 @@ static void* heap_block_to_address(const struct heap* heap, size_t index)
 
 
 /* Write [start, start + blocks) into the table as one allocation, and into the index. */
+/*@ requires heap_storage(heap) && \valid(heap);
+    requires blocks >= 1 && start + blocks <= heap->table->total;
+    assigns heap->table->entries[start .. start + blocks - 1],
+            heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
+            heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
+            heap->blocks_taken;
+*/
 static void heap_mark_blocks_taken(struct heap* heap, size_t start, size_t blocks)
 {
     HEAP_BLOCK_TABLE_ENTRY* entries = heap->table->entries;
     size_t last = start + blocks - 1;
 
     /* HAS_NEXT on every block but the last, IS_FIRST on the first. */
+    /*@ loop invariant start <= i <= last;
+        loop assigns i, entries[start .. last - 1];
+        loop variant last - i;
+    */
     for (size_t i = start; i < last; i++)
         entries[i] = HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT;
     entries[last] = HEAP_BLOCK_TABLE_ENTRY_TAKEN;
@@ -77,22 +88,35 @@ static void heap_mark_blocks_taken(struct heap* heap, size_t start, size_t block
 /*
  * The length in blocks of the allocation that starts at first: up to the
  * first block without HAS_NEXT, and never past the table. Eight entries
- * are read at a time while eight remain (x86 is little-endian: the lowest
- * byte of the load is the lowest entry), so most runs take one step.
+ * are read at a time while more than eight remain (x86 is little-endian:
+ * the lowest byte of the load is the lowest entry), so most runs take one
+ * step; the byte loop reads the last ones, and stops at the table's last
+ * block even if that block says HAS_NEXT (a damaged table).
  */
+/*@ requires heap_storage(heap);
+    requires first < heap->table->total;
+    assigns \nothing;
+    ensures inside: 1 <= \result <= heap->table->total - first;
+*/
 static size_t heap_run_blocks(const struct heap* heap, size_t first)
 {
     const HEAP_BLOCK_TABLE_ENTRY* entries = heap->table->entries;
     const uint64_t has_next = 0x0101010101010101ull * HEAP_BLOCK_HAS_NEXT;
     size_t i = first;
 
-    for (; i + 8 <= heap->table->total; i += 8) {
-        uint64_t eight;
-        __builtin_memcpy(&eight, &entries[i], sizeof(eight));   /* one load, in the kernel too */
-        uint64_t ends = ~eight & has_next;
+    /*@ loop invariant first <= i < heap->table->total;
+        loop assigns i;
+        loop variant heap->table->total - i;
+    */
+    for (; i + 8 < heap->table->total; i += 8) {
+        uint64_t ends = ~load_eight(&entries[i]) & has_next;
         if (ends)
-            return i - first + (size_t)__builtin_ctzll(ends) / 8 + 1;
+            return i - first + (size_t)lowest_set_bit(ends) / 8 + 1;
     }
+    /*@ loop invariant first <= i < heap->table->total;
+        loop assigns i;
+        loop variant heap->table->total - i;
+    */
     while (i + 1 < heap->table->total && (entries[i] & HEAP_BLOCK_HAS_NEXT))
         i++;
     return i - first + 1;
@@ -107,6 +131,7 @@ static size_t heap_run_blocks(const struct heap* heap, size_t first)
     requires \valid(index) && \separated(index, heap->table);
     assigns *index;
     ensures inside: \result ==> *index < heap->table->total;
+    ensures accepted: \result <==> heap_allocation_start(heap, ptr);
 */
 static bool heap_allocation_index(const struct heap* heap, const void* ptr, size_t* index)
 {
@@ -140,6 +165,13 @@ static bool heap_allocation_index(const struct heap* heap, const void* ptr, size
  * including a table without index storage or of more than HEAP_MAX_BLOCKS.
  * Context: any; touches only the table and its index.
  */
+/*@ requires heap == \null || \valid(heap);
+    requires table == \null || heap_table_storage(table);
+    requires heap == \null || table == \null || \separated(heap, table);
+    assigns *heap, table->entries[0 .. table->total - 1],
+            table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
+            table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+*/
 int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* table)
 {
     if (!heap || !table || !table->entries || !table->free_map || !table->free_runs)
@@ -153,7 +185,12 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
     if (table->total > HEAP_MAX_BLOCKS)
         return -EINVARG;
 
-    memset(table->entries, HEAP_BLOCK_TABLE_ENTRY_FREE, table->total * sizeof(HEAP_BLOCK_TABLE_ENTRY));
+    /*@ loop invariant 0 <= i <= table->total;
+        loop assigns i, table->entries[0 .. table->total - 1];
+        loop variant table->total - i;
+    */
+    for (size_t i = 0; i < table->total; i++)
+        table->entries[i] = HEAP_BLOCK_TABLE_ENTRY_FREE;
     heap_index_build(table);
     heap->table = table;
     heap->saddr = ptr;
@@ -173,6 +210,13 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
  * of free blocks is long enough.
  * Context: the caller serialises calls on one heap.
  */
+/*@ requires heap_storage(heap) && \valid(heap);
+    requires counted: heap->blocks_taken <= heap->table->total;
+    assigns heap->table->entries[0 .. heap->table->total - 1],
+            heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
+            heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
+            heap->blocks_taken;
+*/
 void* heap_malloc(struct heap* heap, size_t size)
 {
     size_t blocks = heap_size_to_blocks(size);
@@ -180,7 +224,9 @@ void* heap_malloc(struct heap* heap, size_t size)
 
     if (blocks == 0 || blocks > heap->table->total - heap->blocks_taken)
         return NULL;
-    if (!heap_index_find(heap->table, blocks, &start))
+    /* A run found lies inside the table; the second test, never true of an
+     * index that agrees with the table, keeps a damaged one from writing past it. */
+    if (!heap_index_find(heap->table, blocks, &start) || start > heap->table->total - blocks)
         return NULL;
     heap_mark_blocks_taken(heap, start, blocks);
     return heap_block_to_address(heap, start);
@@ -198,6 +244,25 @@ void* heap_malloc(struct heap* heap, size_t size)
  * allocation.
  * Context: the caller serialises calls on one heap.
  */
+/*@ requires heap_storage(heap) && \valid(heap);
+    assigns heap->table->entries[0 .. heap->table->total - 1],
+            heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
+            heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
+            heap->blocks_taken;
+    behavior null:
+        assumes ptr == \null;
+        assigns \nothing;
+        ensures \result == 0;
+    behavior rejected:
+        assumes ptr != \null && !heap_allocation_start(heap, ptr);
+        assigns \nothing;
+        ensures \result == -EINVARG;
+    behavior freed:
+        assumes ptr != \null && heap_allocation_start(heap, ptr);
+        ensures \result == 0;
+    complete behaviors;
+    disjoint behaviors;
+*/
 int heap_free(struct heap* heap, void* ptr)
 {
     size_t first;
@@ -208,7 +273,13 @@ int heap_free(struct heap* heap, void* ptr)
         return -EINVARG;
 
     size_t blocks = heap_run_blocks(heap, first);
-    memset(&heap->table->entries[first], HEAP_BLOCK_TABLE_ENTRY_FREE, blocks);
+    HEAP_BLOCK_TABLE_ENTRY* entries = heap->table->entries;
+    /*@ loop invariant first <= i <= first + blocks;
+        loop assigns i, entries[first .. first + blocks - 1];
+        loop variant first + blocks - i;
+    */
+    for (size_t i = first; i < first + blocks; i++)
+        entries[i] = HEAP_BLOCK_TABLE_ENTRY_FREE;
     heap_index_mark_free(heap->table, first, blocks);
     heap->blocks_taken -= blocks;
     return 0;
@@ -235,6 +306,9 @@ size_t heap_blocks_in_use(const struct heap* heap)
  * Return: the allocation's length in blocks, or 0 when ptr is not the
  * first block of a live allocation.
  */
+/*@ requires heap_storage(heap);
+    assigns \nothing;
+*/
 size_t heap_allocation_blocks(const struct heap* heap, const void* ptr)
 {
     size_t first;
@@ -257,6 +331,13 @@ size_t heap_allocation_blocks(const struct heap* heap, const void* ptr)
  * the heap, or overlaps a taken block.
  * Context: the caller serialises calls on one heap.
  */
+/*@ requires heap_storage(heap) && \valid(heap);
+    requires in_address_space: (uintptr_t)heap->saddr + heap->table->total * VANA_HEAP_BLOCK_SIZE <= UINTPTR_MAX;
+    assigns heap->table->entries[0 .. heap->table->total - 1],
+            heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
+            heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
+            heap->blocks_taken;
+*/
 int heap_reserve(struct heap* heap, void* start, void* end)
 {
     uintptr_t heap_start = (uintptr_t)heap->saddr;
@@ -326,12 +407,19 @@ void heap_usage_map(const struct heap* heap, char* out, size_t width)
  * (heap_index_check).
  * Return: 0, or -EIO at the first broken invariant.
  */
+/*@ requires heap_storage(heap);
+    assigns \nothing;
+*/
 int heap_check(const struct heap* heap)
 {
     const HEAP_BLOCK_TABLE_ENTRY known = HEAP_BLOCK_TYPE_MASK & HEAP_BLOCK_TABLE_ENTRY_TAKEN;
     bool inside_run = false;
     size_t taken = 0;
 
+    /*@ loop invariant 0 <= i <= heap->table->total && taken <= i;
+        loop assigns i, inside_run, taken;
+        loop variant heap->table->total - i;
+    */
     for (size_t i = 0; i < heap->table->total; i++) {
         HEAP_BLOCK_TABLE_ENTRY entry = heap->table->entries[i];
         if (heap_block_type(entry) == HEAP_BLOCK_TABLE_ENTRY_FREE) {

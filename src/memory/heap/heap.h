@@ -78,10 +78,25 @@ struct heap
         \valid_read(table) && table->total <= HEAP_MAX_BLOCKS &&
         \valid(table->entries + (0 .. table->total - 1)) &&
         \valid(table->free_map + (0 .. HEAP_INDEX_WORDS(table->total) - 1)) &&
-        \valid(table->free_runs + (0 .. HEAP_INDEX_BYTES(table->total) - 1));
+        \valid(table->free_runs + (0 .. HEAP_INDEX_BYTES(table->total) - 1)) &&
+        \separated(table, table->entries + (0 .. table->total - 1),
+                   table->free_map + (0 .. HEAP_INDEX_WORDS(table->total) - 1),
+                   table->free_runs + (0 .. HEAP_INDEX_BYTES(table->total) - 1));
 
     predicate heap_storage{L}(struct heap* heap) =
-        \valid_read(heap) && heap_table_storage(heap->table);
+        \valid_read(heap) && heap_table_storage(heap->table) &&
+        \separated(heap, heap->table, heap->table->entries + (0 .. heap->table->total - 1),
+                   heap->table->free_map + (0 .. HEAP_INDEX_WORDS(heap->table->total) - 1),
+                   heap->table->free_runs + (0 .. HEAP_INDEX_BYTES(heap->table->total) - 1));
+
+    // ptr is the first block of a live allocation, what heap_free accepts:
+    // inside the heap, on a block boundary, its entry taken and IS_FIRST.
+    predicate heap_allocation_start{L}(struct heap* heap, void* ptr) =
+        \let offset = (uintptr_t)ptr - (uintptr_t)heap->saddr;
+        \let entry = heap->table->entries[offset / VANA_HEAP_BLOCK_SIZE];
+        (uintptr_t)heap->saddr <= (uintptr_t)ptr && offset / VANA_HEAP_BLOCK_SIZE < heap->table->total &&
+        offset % VANA_HEAP_BLOCK_SIZE == 0 &&
+        (entry & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_TAKEN && (entry & HEAP_BLOCK_IS_FIRST) != 0;
 */
 
 /*
@@ -89,6 +104,9 @@ struct heap
  * a size is rounded up to blocks. Computed without rounding size up first,
  * which could overflow.
  */
+/*@ assigns \nothing;
+    ensures \result == size / VANA_HEAP_BLOCK_SIZE + (size % VANA_HEAP_BLOCK_SIZE != 0 ? 1 : 0);
+*/
 static inline size_t heap_size_to_blocks(size_t size)
 {
     return size / VANA_HEAP_BLOCK_SIZE + (size % VANA_HEAP_BLOCK_SIZE != 0);

@@ -30,6 +30,7 @@
  * taken, so no run ever reaches past the end.
  */
 #include "heap_index.h"
+#include "heap_bits.h"
 #include "status.h"
 
 #define WORD_BLOCKS HEAP_INDEX_WORD_BLOCKS
@@ -43,6 +44,24 @@
 static size_t words_of(const struct heap_table* table)
 {
     return HEAP_INDEX_BITMAP_WORDS(table->total);
+}
+
+/*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
+    assigns \nothing;
+    ensures \result == HEAP_INDEX_SUMMARY_WORDS(table->total);
+*/
+static size_t summary_words_of(const struct heap_table* table)
+{
+    return HEAP_INDEX_SUMMARY_WORDS(table->total);
+}
+
+/*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
+    assigns \nothing;
+    ensures \result == HEAP_INDEX_RUN_BYTES(table->total);
+*/
+static size_t run_bytes_of(const struct heap_table* table)
+{
+    return HEAP_INDEX_RUN_BYTES(table->total);
 }
 
 /*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
@@ -67,7 +86,7 @@ enum run_array { PREFIX, SUFFIX, LONGEST, FITS };
 */
 static uint8_t* runs_of(const struct heap_table* table, enum run_array array)
 {
-    return table->free_runs + (size_t)array * HEAP_INDEX_RUN_BYTES(table->total);
+    return table->free_runs + (size_t)array * run_bytes_of(table);
 }
 
 /* Set word w's summary bit while the word has a free block, clear it otherwise. */
@@ -153,35 +172,55 @@ static uint64_t without_lone_blocks(uint64_t word)
  * 'starts' holds the positions where a run of 'length' begins, and each
  * step tries to lengthen every such run by k at once. A loop over the runs
  * would be shorter, but its end is a mispredicted branch most of the time.
+ * length stays below 64 (32 + 16 + ... + 1 at most); '& 63' changes
+ * nothing but says so to the prover, and costs nothing, since x86's shift
+ * instructions take the count modulo 64 themselves.
  */
+/*@ assigns \nothing; */
 static uint8_t longest_run(uint64_t word)
 {
     if (word == ALL_FREE)
         return WORD_BLOCKS;
-    uint64_t runs[6] = {word};   /* runs[j]: bit i set when bits i .. i + 2^j - 1 all are */
-    for (int j = 1; j < 6; j++)
-        runs[j] = runs[j - 1] & runs[j - 1] >> (1 << (j - 1));
+    uint64_t runs[6];   /* runs[j]: bit i set when bits i .. i + 2^j - 1 all are */
+    runs[0] = word;
+    runs[1] = runs[0] & runs[0] >> 1;
+    runs[2] = runs[1] & runs[1] >> 2;
+    runs[3] = runs[2] & runs[2] >> 4;
+    runs[4] = runs[3] & runs[3] >> 8;
+    runs[5] = runs[4] & runs[4] >> 16;
 
     uint64_t starts = ALL_FREE;
-    uint8_t length = 0;
+    unsigned length = 0;
+    /*@ loop invariant -1 <= j <= 5;
+        loop assigns j, starts, length;
+        loop variant j + 1;
+    */
     for (int j = 5; j >= 0; j--) {
-        uint64_t longer = starts & runs[j] >> length;
+        uint64_t longer = starts & runs[j] >> length % WORD_BLOCKS;
         uint64_t found = 0 - (uint64_t)(longer != 0);
         starts = (longer & found) | (starts & ~found);
-        length += (uint8_t)(found & ((uint64_t)1 << j));
+        length += (unsigned)(found & ((uint64_t)1 << j));
     }
-    return length;
+    return (uint8_t)length;
 }
 
 /* Free blocks at the start (bit 0 up) and at the end (bit 63 down) of a word. */
+/*@ assigns \nothing;
+    ensures \result <= WORD_BLOCKS;
+*/
 static uint8_t prefix_run(uint64_t word)
 {
-    return word == ALL_FREE ? WORD_BLOCKS : (uint8_t)__builtin_ctzll(~word);
+    uint64_t taken = ~word;
+    return taken == 0 ? WORD_BLOCKS : (uint8_t)lowest_set_bit(taken);
 }
 
+/*@ assigns \nothing;
+    ensures \result <= WORD_BLOCKS;
+*/
 static uint8_t suffix_run(uint64_t word)
 {
-    return word == ALL_FREE ? WORD_BLOCKS : (uint8_t)__builtin_clzll(~word);
+    uint64_t taken = ~word;
+    return taken == 0 ? WORD_BLOCKS : (uint8_t)leading_zero_bits(taken);
 }
 
 /*
@@ -211,8 +250,16 @@ static uint8_t fits_of(const struct heap_table* table, size_t w)
 }
 
 /* Recompute the bytes of words [first, last] from the map, and the fits of their neighbours. */
+/*@ requires heap_table_storage(table);
+    requires first <= last < HEAP_INDEX_BITMAP_WORDS(table->total);
+    assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+*/
 static void describe_words(struct heap_table* table, size_t first, size_t last)
 {
+    /*@ loop invariant first <= w <= last + 1;
+        loop assigns w, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+        loop variant last + 1 - w;
+    */
     for (size_t w = first; w <= last; w++) {
         uint64_t word = without_lone_blocks(table->free_map[w]);
         runs_of(table, PREFIX)[w] = prefix_run(word);
@@ -221,6 +268,10 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
     }
     size_t low = first > 0 ? first - 1 : 0;
     size_t high = last + 1 < words_of(table) ? last + 1 : last;
+    /*@ loop invariant low <= w <= high + 1;
+        loop assigns w, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+        loop variant high + 1 - w;
+    */
     for (size_t w = low; w <= high; w++)
         runs_of(table, FITS)[w] = fits_of(table, w);
 }
@@ -230,6 +281,11 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
  * a time, keep the summary in step, then the run bytes, unless the part
  * of the word they describe stayed the same.
  */
+/*@ requires heap_table_storage(table);
+    requires blocks >= 1 && first + blocks <= table->total;
+    assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
+            table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+*/
 static void mark(struct heap_table* table, size_t first, size_t blocks, bool free)
 {
     size_t w = first / WORD_BLOCKS, last = (first + blocks - 1) / WORD_BLOCKS;
@@ -237,6 +293,11 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     uint64_t last_mask = ALL_FREE >> (WORD_BLOCKS - 1 - (first + blocks - 1) % WORD_BLOCKS);
     uint64_t before = table->free_map[w];
 
+    //@ assert last < HEAP_INDEX_BITMAP_WORDS(table->total);
+    /*@ loop invariant w <= i <= last;
+        loop assigns i, mask, table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1];
+        loop variant last - i;
+    */
     for (size_t i = w;; i++, mask = ALL_FREE) {
         if (i == last)
             mask &= last_mask;
@@ -258,32 +319,47 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
  * top bit exactly when it was at least blocks (every byte is at most
  * FITS_LIMIT). The padding bytes past the last word are 0.
  */
+/*@ requires heap_table_storage(table);
+    requires from <= HEAP_INDEX_BITMAP_WORDS(table->total);
+    assigns \nothing;
+*/
 static size_t first_word_fitting(const struct heap_table* table, size_t from, size_t blocks)
 {
     const uint8_t* fits = runs_of(table, FITS);
     const uint64_t top_bits = 0x8080808080808080ull, ones = 0x0101010101010101ull;
     uint64_t wanted = ~(uint64_t)0 << 8 * (from % 8);   /* the first load: bytes from 'from' on */
 
-    for (size_t i = from - from % 8; i < HEAP_INDEX_RUN_BYTES(table->total); i += 8, wanted = ~(uint64_t)0) {
-        uint64_t eight;
-        __builtin_memcpy(&eight, &fits[i], sizeof(eight));   /* one load, in the kernel too */
+    /*@ loop invariant i % 8 == 0 && i <= HEAP_INDEX_RUN_BYTES(table->total);
+        loop assigns i, wanted;
+        loop variant HEAP_INDEX_RUN_BYTES(table->total) - i;
+    */
+    for (size_t i = from - from % 8; i < run_bytes_of(table); i += 8, wanted = ~(uint64_t)0) {
+        uint64_t eight = load_eight(&fits[i]);
         uint64_t at_least = ((eight | top_bits) - ones * blocks) & top_bits & wanted;
         if (at_least)
-            return i + (size_t)__builtin_ctzll(at_least) / 8;
+            return i + (size_t)lowest_set_bit(at_least) / 8;
     }
     return words_of(table);
 }
 
 /* The lowest bit at which 'blocks' set bits in a row begin, or WORD_BLOCKS when none do. */
+/*@ requires 1 <= blocks <= WORD_BLOCKS;
+    assigns \nothing;
+    ensures \result <= WORD_BLOCKS;
+*/
 static size_t first_run_in_word(uint64_t word, size_t blocks)
 {
     /* Invariant: bit i of word is set when the bits i .. i + have - 1 all were. */
+    /*@ loop invariant 1 <= have <= blocks;
+        loop assigns have, word;
+        loop variant blocks - have;
+    */
     for (size_t have = 1; have < blocks;) {
         size_t step = have < blocks - have ? have : blocks - have;
         word &= word >> step;
         have += step;
     }
-    return word != 0 ? (size_t)__builtin_ctzll(word) : WORD_BLOCKS;
+    return word != 0 ? (size_t)lowest_set_bit(word) : WORD_BLOCKS;
 }
 
 /*
@@ -295,16 +371,29 @@ static size_t first_run_in_word(uint64_t word, size_t blocks)
  * too short is skipped with all the words its run covered, so no word is
  * looked at twice: at most one pass over the words.
  */
+/*@ requires heap_table_storage(table);
+    requires \valid(start) && \separated(start, table);
+    assigns *start;
+*/
 static bool find_long_run(const struct heap_table* table, size_t blocks, size_t* start)
 {
     const uint8_t* suffix = runs_of(table, SUFFIX);
     size_t words = words_of(table);
 
+    /*@ loop invariant from <= words;
+        loop assigns from;
+        loop variant words - from;
+    */
     for (size_t from = 0;;) {
         size_t w = first_word_fitting(table, from, WORD_BLOCKS + 1);
-        if (w >= words)
+        /* w < from never happens (the search starts at from); the test shows the prover that the loop ends. */
+        if (w >= words || w < from)
             return false;
         size_t length = suffix[w], next = w + 1;
+        /*@ loop invariant w + 1 <= next <= words;
+            loop assigns next, length;
+            loop variant words - next;
+        */
         for (; length < blocks && next < words && table->free_map[next] == ALL_FREE; next++)
             length += WORD_BLOCKS;
         if (length < blocks && next < words)
@@ -329,11 +418,23 @@ void heap_index_build(struct heap_table* table)
 {
     size_t words = words_of(table);
 
+    /*@ loop invariant 0 <= w <= words;
+        loop assigns w, table->free_map[0 .. words - 1];
+        loop variant words - w;
+    */
     for (size_t w = 0; w < words; w++)
         table->free_map[w] = word_from_table(table, w);
-    for (size_t s = 0; s < HEAP_INDEX_SUMMARY_WORDS(table->total); s++)
+    /*@ loop invariant 0 <= s <= HEAP_INDEX_SUMMARY_WORDS(table->total);
+        loop assigns s, table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1];
+        loop variant HEAP_INDEX_SUMMARY_WORDS(table->total) - s;
+    */
+    for (size_t s = 0; s < summary_words_of(table); s++)
         summary_of(table)[s] = summary_from_map(table, s);
-    for (size_t i = 0; i < HEAP_INDEX_RUN_ARRAYS * HEAP_INDEX_RUN_BYTES(table->total); i++)
+    /*@ loop invariant 0 <= i <= HEAP_INDEX_BYTES(table->total);
+        loop assigns i, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+        loop variant HEAP_INDEX_BYTES(table->total) - i;
+    */
+    for (size_t i = 0; i < HEAP_INDEX_RUN_ARRAYS * run_bytes_of(table); i++)
         table->free_runs[i] = 0;
     if (words > 0)
         describe_words(table, 0, words - 1);
@@ -355,10 +456,19 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
     if (blocks == 1) {
         /* The most common request: the first word with a free block, from the summary. */
         const uint64_t* summary = summary_of(table);
-        for (size_t s = 0; s < HEAP_INDEX_SUMMARY_WORDS(table->total); s++) {
+        /*@ loop invariant 0 <= s <= HEAP_INDEX_SUMMARY_WORDS(table->total);
+            loop assigns s;
+            loop variant HEAP_INDEX_SUMMARY_WORDS(table->total) - s;
+        */
+        for (size_t s = 0; s < summary_words_of(table); s++) {
             if (summary[s] != 0) {
-                size_t w = s * WORD_BLOCKS + (size_t)__builtin_ctzll(summary[s]);
-                *start = w * WORD_BLOCKS + (size_t)__builtin_ctzll(table->free_map[w]);
+                size_t w = s * WORD_BLOCKS + (size_t)lowest_set_bit(summary[s]);
+                /* Never true of an index that agrees with itself (a summary bit
+                 * stands for a word with a free block); one compare each keeps
+                 * a damaged index from reading past the map. */
+                if (w >= words_of(table) || table->free_map[w] == 0)
+                    return false;
+                *start = w * WORD_BLOCKS + (size_t)lowest_set_bit(table->free_map[w]);
                 return true;
             }
         }
@@ -384,10 +494,6 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
  * @blocks: at least 1, with first + blocks <= table->total
  * Return: true when all are free.
  */
-/*@ requires heap_table_storage(table);
-    requires blocks >= 1 && first + blocks <= table->total;
-    assigns \nothing;
-*/
 bool heap_index_is_free(const struct heap_table* table, size_t first, size_t blocks)
 {
     size_t end = first + blocks;
@@ -445,21 +551,41 @@ int heap_index_check(const struct heap_table* table)
 {
     size_t words = words_of(table);
 
-    for (size_t s = 0; s < HEAP_INDEX_SUMMARY_WORDS(table->total); s++) {
+    /*@ loop invariant 0 <= s <= HEAP_INDEX_SUMMARY_WORDS(table->total);
+        loop assigns s;
+        loop variant HEAP_INDEX_SUMMARY_WORDS(table->total) - s;
+    */
+    for (size_t s = 0; s < summary_words_of(table); s++) {
         if (summary_of(table)[s] != summary_from_map(table, s))
             return -EIO;
     }
+    /*@ loop invariant 0 <= w <= words;
+        loop assigns w;
+        loop variant words - w;
+    */
     for (size_t w = 0; w < words; w++) {
         uint64_t word = without_lone_blocks(table->free_map[w]);
         if (table->free_map[w] != word_from_table(table, w) || runs_of(table, PREFIX)[w] != prefix_run(word) ||
             runs_of(table, SUFFIX)[w] != suffix_run(word) || runs_of(table, LONGEST)[w] != longest_run(word))
             return -EIO;
     }
+    /*@ loop invariant 0 <= w <= words;
+        loop assigns w;
+        loop variant words - w;
+    */
     for (size_t w = 0; w < words; w++) {
         if (runs_of(table, FITS)[w] != fits_of(table, w))
             return -EIO;
     }
-    for (size_t w = words; w < HEAP_INDEX_RUN_BYTES(table->total); w++) {
+    /*@ loop invariant words <= w <= HEAP_INDEX_RUN_BYTES(table->total);
+        loop assigns w;
+        loop variant HEAP_INDEX_RUN_BYTES(table->total) - w;
+    */
+    for (size_t w = words; w < run_bytes_of(table); w++) {
+        /*@ loop invariant PREFIX <= array <= FITS + 1;
+            loop assigns array;
+            loop variant FITS + 1 - array;
+        */
         for (enum run_array array = PREFIX; array <= FITS; array++) {
             if (runs_of(table, array)[w] != 0)
                 return -EIO;

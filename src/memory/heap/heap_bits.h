@@ -1,0 +1,57 @@
+#ifndef HEAP_BITS_H
+#define HEAP_BITS_H
+
+#include <stdint.h>
+
+/*
+ * The three machine operations the heap and its index are built on: the
+ * lowest set bit of a word (BSF or TZCNT), its highest (BSR or LZCNT),
+ * and a load of eight bytes as one little-endian word. Each is a compiler
+ * builtin that becomes one instruction; Frama-C does not see their bodies
+ * and takes the contracts below as given (docs/proofs.md, "What is
+ * assumed"), said in bits and bytes.
+ */
+
+/*@ requires x != 0;
+    assigns \nothing;
+    ensures assumed_lowest_in_word: 0 <= \result < 64;
+    ensures assumed_lowest_is_set: ((x >> \result) & 1) == 1;
+    ensures assumed_lowest_below_clear: \forall integer k; 0 <= k < \result ==> ((x >> k) & 1) == 0;
+*/
+static inline unsigned lowest_set_bit(uint64_t x);
+
+/*@ requires x != 0;
+    assigns \nothing;
+    ensures assumed_leading_in_word: 0 <= \result < 64;
+    ensures assumed_leading_then_set: ((x >> (63 - \result)) & 1) == 1;
+    ensures assumed_leading_above_clear: \forall integer k; 63 - \result < k < 64 ==> ((x >> k) & 1) == 0;
+*/
+static inline unsigned leading_zero_bits(uint64_t x);
+
+/*@ requires \valid_read(bytes + (0 .. 7));
+    assigns \nothing;
+    ensures assumed_little_endian: \forall integer k; 0 <= k < 8 ==> ((\result >> (8 * k)) & 0xFF) == bytes[k];
+*/
+static inline uint64_t load_eight(const uint8_t* bytes);
+
+#ifndef __FRAMAC__
+static inline unsigned lowest_set_bit(uint64_t x)
+{
+    return (unsigned)__builtin_ctzll(x);
+}
+
+static inline unsigned leading_zero_bits(uint64_t x)
+{
+    return (unsigned)__builtin_clzll(x);
+}
+
+/* One load, in the kernel too: memcpy of a constant 8 is a mov, and legal C whatever the bytes' type. */
+static inline uint64_t load_eight(const uint8_t* bytes)
+{
+    uint64_t eight;
+    __builtin_memcpy(&eight, bytes, sizeof(eight));
+    return eight;
+}
+#endif
+
+#endif
