@@ -66,21 +66,34 @@ static void* heap_block_to_address(const struct heap* heap, size_t index)
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
             heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
             heap->blocks_taken;
+    ensures known: \old(heap_entries_known(heap->table)) ==> heap_entries_known(heap->table);
+    ensures ends: \old(heap_entries_ends(heap->table) && heap_entries_free(heap->table, start, start + blocks)) ==>
+        heap_entries_ends(heap->table);
 */
 static void heap_mark_blocks_taken(struct heap* heap, size_t start, size_t blocks)
 {
     HEAP_BLOCK_TABLE_ENTRY* entries = heap->table->entries;
     size_t last = start + blocks - 1;
 
-    /* HAS_NEXT on every block but the last, IS_FIRST on the first. */
+    /* HAS_NEXT on every block but the last, then the first with IS_FIRST. */
     /*@ loop invariant start <= i <= last;
+        loop invariant chained: \forall integer k; start <= k < i ==>
+            entries[k] == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT);
         loop assigns i, entries[start .. last - 1];
         loop variant last - i;
     */
     for (size_t i = start; i < last; i++)
         entries[i] = HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT;
     entries[last] = HEAP_BLOCK_TABLE_ENTRY_TAKEN;
-    entries[start] |= HEAP_BLOCK_IS_FIRST;
+    entries[start] = start < last ? HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST | HEAP_BLOCK_HAS_NEXT
+                                  : HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST;
+    /*@ assert marked_first: heap_entry_known(entries[start]) && !heap_entry_continues(entries[start]) &&
+            (heap_entry_has_next(entries[start]) <==> start < last) && !heap_entry_has_next(entries[last]);
+    */
+    /*@ assert marked_rest:
+            (\forall integer k; start < k <= last ==> heap_entry_continues(entries[k]) && heap_entry_known(entries[k])) &&
+            (\forall integer k; start <= k < last ==> heap_entry_has_next(entries[k]));
+    */
     heap_index_mark_taken(heap->table, start, blocks);
     heap->blocks_taken += blocks;
 }
@@ -171,6 +184,7 @@ static bool heap_allocation_index(const struct heap* heap, const void* ptr, size
     assigns *heap, table->entries[0 .. table->total - 1],
             table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
             table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    ensures valid: \result == 0 ==> heap_table_valid(table) && heap_entries_free(table, 0, table->total);
 */
 int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* table)
 {
@@ -186,6 +200,7 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
         return -EINVARG;
 
     /*@ loop invariant 0 <= i <= table->total;
+        loop invariant cleared: heap_entries_free(table, 0, i);
         loop assigns i, table->entries[0 .. table->total - 1];
         loop variant table->total - i;
     */

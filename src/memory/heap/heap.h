@@ -89,6 +89,36 @@ struct heap
                    heap->table->free_map + (0 .. HEAP_INDEX_WORDS(heap->table->total) - 1),
                    heap->table->free_runs + (0 .. HEAP_INDEX_BYTES(heap->table->total) - 1));
 
+    // The table's part of heap_valid (docs/proofs.md): every entry free or
+    // taken with known flags; a block has HAS_NEXT exactly when the next one
+    // is taken without IS_FIRST; the first block does not continue a run and
+    // the last has no HAS_NEXT. The counter's and the index's parts are
+    // still to come.
+    predicate heap_entry_known(integer e) =
+        e == HEAP_BLOCK_TABLE_ENTRY_FREE || e == HEAP_BLOCK_TABLE_ENTRY_TAKEN ||
+        e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST) ||
+        e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT) ||
+        e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST | HEAP_BLOCK_HAS_NEXT);
+    predicate heap_entry_has_next(integer e) =
+        e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT) ||
+        e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST | HEAP_BLOCK_HAS_NEXT);
+    predicate heap_entry_continues(integer e) =
+        e == HEAP_BLOCK_TABLE_ENTRY_TAKEN || e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT);
+
+    predicate heap_entries_known{L}(struct heap_table* table) =
+        \forall integer i; 0 <= i < table->total ==> heap_entry_known(table->entries[i]);
+    predicate heap_entries_chained{L}(struct heap_table* table) =
+        \forall integer i; 0 <= i < table->total - 1 ==>
+            (heap_entry_has_next(table->entries[i]) <==> heap_entry_continues(table->entries[i + 1]));
+    predicate heap_entries_ends{L}(struct heap_table* table) =
+        table->total > 0 ==> !heap_entry_continues(table->entries[0]) &&
+                             !heap_entry_has_next(table->entries[table->total - 1]);
+    predicate heap_table_valid{L}(struct heap_table* table) =
+        heap_entries_known(table) && heap_entries_chained(table) && heap_entries_ends(table);
+
+    predicate heap_entries_free{L}(struct heap_table* table, integer first, integer end) =
+        \forall integer i; first <= i < end ==> table->entries[i] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+
     // ptr is the first block of a live allocation, what heap_free accepts:
     // inside the heap, on a block boundary, its entry taken and IS_FIRST.
     predicate heap_allocation_start{L}(struct heap* heap, void* ptr) =
