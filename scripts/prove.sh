@@ -169,6 +169,10 @@ done
 for function in "${assumed_functions[@]}"; do
     contract=$(NAME=$function perl -0777 -ne \
         'print $1 if m!/\*@((?:(?\!\*/).)*)\*/\s*static[^;{(]*\b$ENV{NAME}\(!s' "${unit_files[@]}")
+    # A run over some files only (scripts/prove.sh NAME) checks their own.
+    if [ -z "$contract" ] && [ $# -gt 0 ] && ! grep -qw "$function" "${unit_files[@]}"; then
+        continue
+    fi
     if [ -z "$contract" ]; then
         problems+=("assumed function $function has no contract on its declaration")
     elif grep -oE '\bensures( +[a-z0-9_]+ *:)?' <<<"$contract" | grep -vqE 'ensures +assumed_'; then
