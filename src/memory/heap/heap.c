@@ -145,6 +145,7 @@ static size_t heap_run_blocks(const struct heap* heap, size_t first)
     assigns *index;
     ensures inside: \result ==> *index < heap->table->total;
     ensures accepted: \result <==> heap_allocation_start(heap, ptr);
+    ensures index: \result ==> *index == ((uintptr_t)ptr - (uintptr_t)heap->saddr) / VANA_HEAP_BLOCK_SIZE;
 */
 static bool heap_allocation_index(const struct heap* heap, const void* ptr, size_t* index)
 {
@@ -247,12 +248,36 @@ void* heap_malloc(struct heap* heap, size_t size)
     return heap_block_to_address(heap, start);
 }
 
+/*
+ * The bits heap_free tests and the table's predicates, which name whole
+ * entries: one lemma per known entry computes its two flag bits (the
+ * provers evaluate & on one constant, not on a disjunction of five), and
+ * the last two lemmas follow from them by cases.
+ */
+/*@ lemma heap_bits_free: \forall integer e; e == HEAP_BLOCK_TABLE_ENTRY_FREE ==>
+        (e & HEAP_BLOCK_HAS_NEXT) == 0 && (e & HEAP_BLOCK_IS_FIRST) == 0;
+    lemma heap_bits_taken: \forall integer e; e == HEAP_BLOCK_TABLE_ENTRY_TAKEN ==>
+        (e & HEAP_BLOCK_HAS_NEXT) == 0 && (e & HEAP_BLOCK_IS_FIRST) == 0;
+    lemma heap_bits_first: \forall integer e; e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST) ==>
+        (e & HEAP_BLOCK_HAS_NEXT) == 0 && (e & HEAP_BLOCK_IS_FIRST) != 0;
+    lemma heap_bits_next: \forall integer e; e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT) ==>
+        (e & HEAP_BLOCK_HAS_NEXT) != 0 && (e & HEAP_BLOCK_IS_FIRST) == 0;
+    lemma heap_bits_first_next: \forall integer e;
+        e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST | HEAP_BLOCK_HAS_NEXT) ==>
+        (e & HEAP_BLOCK_HAS_NEXT) != 0 && (e & HEAP_BLOCK_IS_FIRST) != 0;
+    lemma heap_has_next_bit: \forall integer e; heap_entry_known(e) ==>
+        (heap_entry_has_next(e) <==> (e & HEAP_BLOCK_HAS_NEXT) != 0);
+    lemma heap_first_bit: \forall integer e; heap_entry_known(e) && (e & HEAP_BLOCK_IS_FIRST) != 0 ==>
+        !heap_entry_continues(e);
+*/
+
 /**
  * heap_free - return the allocation that starts at ptr to the heap.
  * @heap: the heap
  * @ptr: the first block of a live allocation, or NULL
  *
- * The table is cleared along the run's HAS_NEXT chain, then the index
+ * The table is cleared along the run's HAS_NEXT chain, one entry read and
+ * written per block, which also counts the run; then the index is updated
  * for the whole run at once.
  * Return: 0 when ptr is NULL or the allocation was freed; -EINVARG, with
  * table and index unchanged, when ptr is not the first block of a live
@@ -275,6 +300,15 @@ void* heap_malloc(struct heap* heap, size_t size)
     behavior freed:
         assumes ptr != \null && heap_allocation_start(heap, ptr);
         ensures \result == 0;
+        ensures run_freed: \let first = ((uintptr_t)ptr - (uintptr_t)heap->saddr) / VANA_HEAP_BLOCK_SIZE;
+            \exists integer last; heap_run{Pre}(heap->table, first, last) &&
+                heap_entries_free(heap->table, first, last + 1) &&
+                (\forall integer k; 0 <= k < heap->table->total && (k < first || last < k) ==>
+                    heap->table->entries[k] == \at(heap->table->entries[k], Pre)) &&
+                heap->blocks_taken == (size_t)(\at(heap->blocks_taken, Pre) - (last - first + 1));
+        ensures known: \old(heap_entries_known(heap->table)) ==> heap_entries_known(heap->table);
+        ensures ends: \old(heap_entries_ends(heap->table)) ==> heap_entries_ends(heap->table);
+        ensures chained: \old(heap_table_valid(heap->table)) ==> heap_entries_chained(heap->table);
     complete behaviors;
     disjoint behaviors;
 */
@@ -287,16 +321,33 @@ int heap_free(struct heap* heap, void* ptr)
     if (!heap_allocation_index(heap, ptr, &first))
         return -EINVARG;
 
-    size_t blocks = heap_run_blocks(heap, first);
     HEAP_BLOCK_TABLE_ENTRY* entries = heap->table->entries;
-    /*@ loop invariant first <= i <= first + blocks;
-        loop assigns i, entries[first .. first + blocks - 1];
-        loop variant first + blocks - i;
+    size_t total = heap->table->total;
+    size_t last = first;
+    /* Stops at the table's last block even if it says HAS_NEXT (a damaged table). */
+    /*@ loop invariant first <= last < total;
+        loop invariant chain: \forall integer k; first <= k < last ==>
+            (\at(heap->table->entries[k], Pre) & HEAP_BLOCK_HAS_NEXT) != 0;
+        loop invariant cleared: heap_entries_free(heap->table, first, last);
+        loop invariant rest: \forall integer k; last <= k < total ==> entries[k] == \at(heap->table->entries[k], Pre);
+        loop assigns last, entries[first .. total - 1];
+        loop variant total - last;
     */
-    for (size_t i = first; i < first + blocks; i++)
-        entries[i] = HEAP_BLOCK_TABLE_ENTRY_FREE;
-    heap_index_mark_free(heap->table, first, blocks);
-    heap->blocks_taken -= blocks;
+    while (last + 1 < total && (entries[last] & HEAP_BLOCK_HAS_NEXT)) {
+        entries[last] = HEAP_BLOCK_TABLE_ENTRY_FREE;
+        last++;
+    }
+    //@ assert run: heap_run{Pre}(heap->table, first, last);
+    entries[last] = HEAP_BLOCK_TABLE_ENTRY_FREE;
+    /*@ assert free_or_kept: \forall integer k; 0 <= k < total ==>
+            entries[k] == HEAP_BLOCK_TABLE_ENTRY_FREE || entries[k] == \at(heap->table->entries[k], Pre);
+    */
+    /*@ assert edges: heap_table_valid{Pre}(heap->table) ==>
+            (first == 0 || !heap_entry_has_next(entries[first - 1])) &&
+            (last == total - 1 || !heap_entry_continues(entries[last + 1]));
+    */
+    heap_index_mark_free(heap->table, first, last - first + 1);
+    heap->blocks_taken -= last - first + 1;
     return 0;
 }
 

@@ -119,6 +119,13 @@ struct heap
     predicate heap_entries_free{L}(struct heap_table* table, integer first, integer end) =
         \forall integer i; first <= i < end ==> table->entries[i] == HEAP_BLOCK_TABLE_ENTRY_FREE;
 
+    // [first, last] is the run heap_free follows from first: HAS_NEXT on
+    // every block before last, and last without it or the table's last block.
+    predicate heap_run{L}(struct heap_table* table, integer first, integer last) =
+        0 <= first <= last < table->total &&
+        (\forall integer k; first <= k < last ==> (table->entries[k] & HEAP_BLOCK_HAS_NEXT) != 0) &&
+        ((table->entries[last] & HEAP_BLOCK_HAS_NEXT) == 0 || last == table->total - 1);
+
     // ptr is the first block of a live allocation, what heap_free accepts:
     // inside the heap, on a block boundary, its entry taken and IS_FIRST.
     predicate heap_allocation_start{L}(struct heap* heap, void* ptr) =
