@@ -76,19 +76,25 @@ int process_view_list(struct process* caller, void* user_out, size_t max)
 }
 
 /*
- * The process pid, if caller may see its address space: it is caller, or
- * caller is among its ancestors; and it still has one (it has not ended).
- * Return: 0 with it in *out; -ENOENT when no process with an address space
- * has that pid; -EPERM when caller may not see it.
+ * The page directory of process pid, if caller may see its address space:
+ * it is caller, or caller is among its ancestors; and it still has one (it
+ * has not ended). The caller's buffer for the answer, count records of
+ * size bytes at user_out, is checked first, for writing.
+ * Return: 0 with the directory in *out; -EFAULT when the buffer is not
+ * caller's to write; -ENOENT when no process with an address space has
+ * that pid; -EPERM when caller may not see it.
  */
-static int process_view_target(struct process* caller, int pid, struct process** out)
+static int process_view_target(struct process* caller, int pid, void* user_out, size_t count, size_t size,
+                               uint32_t** out)
 {
+    if (process_view_check_array(caller, user_out, count, size) < 0)
+        return -EFAULT;
     struct process* process = pid > 0 ? process_find(pid) : NULL;
     if (!process || process->ended)
         return -ENOENT;
     for (struct process* ancestor = process; ancestor; ancestor = ancestor->parent) {
         if (ancestor == caller) {
-            *out = process;
+            *out = paging_4gb_chunk_get_directory(&process->chunk);
             return 0;
         }
     }
@@ -119,13 +125,10 @@ static unsigned char process_view_directory_kind(uint32_t entry)
 int process_view_directory(struct process* caller, int pid, void* user_out)
 {
     struct vana_directory* out = user_out;
-    struct process* process;
-    if (process_check_user(caller, out, sizeof(*out), true) < 0)
-        return -EFAULT;
-    int res = process_view_target(caller, pid, &process);
+    uint32_t* directory;
+    int res = process_view_target(caller, pid, out, 1, sizeof(*out), &directory);
     if (res < 0)
         return res;
-    uint32_t* directory = paging_4gb_chunk_get_directory(&process->chunk);
     unsigned int counts[VANA_DIRECTORY_OWNED + 1] = {0};
     for (size_t i = 0; i < PAGING_TOTAL_ENTRIES_PER_TABLE; i++) {
         out->kind[i] = process_view_directory_kind(directory[i]);
@@ -154,13 +157,10 @@ int process_view_directory(struct process* caller, int pid, void* user_out)
 int process_view_mappings(struct process* caller, int pid, void* user_out, size_t max)
 {
     struct vana_mapping* out = user_out;
-    struct process* process;
-    if (process_view_check_array(caller, user_out, max, sizeof(*out)) < 0)
-        return -EFAULT;
-    int res = process_view_target(caller, pid, &process);
+    uint32_t* directory;
+    int res = process_view_target(caller, pid, out, max, sizeof(*out), &directory);
     if (res < 0)
         return res;
-    uint32_t* directory = paging_4gb_chunk_get_directory(&process->chunk);
     uint64_t start, end = 0;
     uint32_t flags;
     int total = 0;
@@ -189,13 +189,10 @@ int process_view_mappings(struct process* caller, int pid, void* user_out, size_
 int process_view_translate(struct process* caller, int pid, uint32_t address, void* user_out)
 {
     struct vana_translation* out = user_out;
-    struct process* process;
-    if (process_check_user(caller, out, sizeof(*out), true) < 0)
-        return -EFAULT;
-    int res = process_view_target(caller, pid, &process);
+    uint32_t* directory;
+    int res = process_view_target(caller, pid, out, 1, sizeof(*out), &directory);
     if (res < 0)
         return res;
-    uint32_t* directory = paging_4gb_chunk_get_directory(&process->chunk);
     const uint32_t table_span = (uint32_t)PAGING_REGION_SIZE;
     uint32_t directory_entry = directory[address / table_span];
 
