@@ -17,14 +17,13 @@ is 0 when every step held. Run from the repository root after `make`.
 """
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from oracle import BootEnded, Qmp  # noqa: E402
+from oracle import BootEnded, connect_qmp, stop_qemu  # noqa: E402
 
 LOG_DIR = "build/test-logs"
 STEP_SECONDS = 30
@@ -98,10 +97,9 @@ def main():
     ]
     qmp = None
     try:
-        deadline = time.monotonic() + STEP_SECONDS
-        while not os.path.exists(socket_path) and time.monotonic() < deadline and qemu.poll() is None:
-            time.sleep(0.05)
-        qmp = Qmp(socket_path, timeout=STEP_SECONDS)
+        qmp = connect_qmp(socket_path, qemu, time.monotonic() + STEP_SECONDS, STEP_SECONDS)
+        if qmp is None:
+            raise RuntimeError(f"QEMU did not open its QMP socket (exit status {qemu.poll()})")
         offset = wait_for(log_path, r"^vsh> ", 0)
         verdict(offset is not None, "vsh waits for input")
         for index, (text, pattern, name) in enumerate(steps):
@@ -126,12 +124,7 @@ def main():
     except (BootEnded, OSError, subprocess.TimeoutExpired, RuntimeError) as error:
         verdict(False, f"the boot went on to the end ({error})")
     finally:
-        if qmp:
-            qmp.close()
-        if qemu.poll() is None:
-            qemu.kill()
-            qemu.wait()
-        shutil.rmtree(socket_dir, ignore_errors=True)
+        stop_qemu(qmp, qemu, socket_dir)
     return 0 if failures == 0 else 1
 
 

@@ -109,6 +109,30 @@ class Qmp:
             pass
 
 
+def connect_qmp(socket_path, qemu, deadline, timeout):
+    """QEMU's QMP socket once it listens, or None if QEMU ended or the deadline passed first.
+
+    The socket's file appears a moment before QEMU listens on it: a refused
+    connection means "not yet".
+    """
+    while qemu.poll() is None and time.monotonic() <= deadline:
+        try:
+            return Qmp(socket_path, timeout=timeout)
+        except (FileNotFoundError, ConnectionRefusedError):
+            time.sleep(0.01)
+    return None
+
+
+def stop_qemu(qmp, qemu, socket_dir):
+    """Close the QMP connection, end QEMU if it still runs, and remove its socket's folder."""
+    if qmp:
+        qmp.close()
+    if qemu.poll() is None:
+        qemu.kill()
+        qemu.wait()
+    shutil.rmtree(socket_dir, ignore_errors=True)
+
+
 def parse_registers(text):
     cr3 = re.search(r"\bCR3=([0-9a-f]+)", text)
     cpl = re.search(r"\bCPL=(\d)", text)
@@ -271,15 +295,9 @@ def run_boot(number, args, verdicts, deadline, tally):
         qemu = subprocess.Popen(command, cwd="build/user", stdin=subprocess.DEVNULL, stdout=log,
                                 stderr=subprocess.STDOUT)
     try:
-        # The socket's file appears a moment before QEMU listens on it: a
-        # refused connection means "not yet", until QEMU ends or time is up.
-        while qmp is None:
-            if qemu.poll() is not None or time.monotonic() > deadline:
-                return [f"QEMU did not open its QMP socket (exit status {qemu.poll()})"]
-            try:
-                qmp = Qmp(socket_path, timeout=max(5.0, deadline - time.monotonic()))
-            except (FileNotFoundError, ConnectionRefusedError):
-                time.sleep(0.01)
+        qmp = connect_qmp(socket_path, qemu, deadline, max(5.0, deadline - time.monotonic()))
+        if qmp is None:
+            return [f"QEMU did not open its QMP socket (exit status {qemu.poll()})"]
         while time.monotonic() < deadline:
             time.sleep(args.interval)
             try:
@@ -303,12 +321,7 @@ def run_boot(number, args, verdicts, deadline, tally):
             return ["QEMU still running at the time bound"]
         return boot_checks(log_path, klog_path)
     finally:
-        if qmp:
-            qmp.close()
-        if qemu.poll() is None:
-            qemu.kill()
-            qemu.wait()
-        shutil.rmtree(socket_dir, ignore_errors=True)
+        stop_qemu(qmp, qemu, socket_dir)
 
 
 def main():
