@@ -50,11 +50,14 @@ static size_t heap_block_to_index(const struct heap* heap, const void* address)
     return ((uintptr_t)address - (uintptr_t)heap->saddr) / VANA_HEAP_BLOCK_SIZE;
 }
 
-/*@ requires \valid_read(heap);
+/*@ requires heap_storage(heap) && heap_in_address_space(heap);
+    requires index < heap->table->total;
     assigns \nothing;
+    ensures \result == (char*)heap->saddr + index * VANA_HEAP_BLOCK_SIZE;
 */
 static void* heap_block_to_address(const struct heap* heap, size_t index)
 {
+    //@ assert no_wrap: index * VANA_HEAP_BLOCK_SIZE <= UINTPTR_MAX;
     return (char*)heap->saddr + index * VANA_HEAP_BLOCK_SIZE;
 }
 
@@ -66,9 +69,16 @@ static void* heap_block_to_address(const struct heap* heap, size_t index)
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
             heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
             heap->blocks_taken;
+    ensures written: heap_allocation_written(heap->table, start, blocks);
+    ensures counted: heap->blocks_taken == (size_t)(\old(heap->blocks_taken) + blocks);
     ensures known: \old(heap_entries_known(heap->table)) ==> heap_entries_known(heap->table);
     ensures ends: \old(heap_entries_ends(heap->table) && heap_entries_free(heap->table, start, start + blocks)) ==>
         heap_entries_ends(heap->table);
+    ensures chained: \old(heap_table_valid(heap->table) && heap_entries_free(heap->table, start, start + blocks)) ==>
+        heap_entries_chained(heap->table);
+    ensures counted_table: \old(heap_entries_free(heap->table, start, start + blocks)) ==>
+        heap_taken_count(heap->table, heap->table->total) == \old(heap_taken_count(heap->table, heap->table->total)) + blocks;
+    ensures count_bound: heap_taken_count(heap->table, heap->table->total) <= heap->table->total;
 */
 static void heap_mark_blocks_taken(struct heap* heap, size_t start, size_t blocks)
 {
@@ -94,8 +104,60 @@ static void heap_mark_blocks_taken(struct heap* heap, size_t start, size_t block
             (\forall integer k; start < k <= last ==> heap_entry_continues(entries[k]) && heap_entry_known(entries[k])) &&
             (\forall integer k; start <= k < last ==> heap_entry_has_next(entries[k]));
     */
+    /*@ assert kept: \forall integer k; 0 <= k < heap->table->total && (k < start || last < k) ==>
+            entries[k] == \at(heap->table->entries[k], Pre);
+    */
+    /*@ assert edges: \at(heap_table_valid(heap->table) && heap_entries_free(heap->table, start, start + blocks), Pre) ==>
+            (start == 0 || !heap_entry_has_next(entries[start - 1])) &&
+            (last + 1 == heap->table->total || !heap_entry_continues(entries[last + 1]));
+    */
     heap_index_mark_taken(heap->table, start, blocks);
     heap->blocks_taken += blocks;
+    /* Ghost code, for the prover only: the count of taken entries, block by
+     * block, grows by the blocks of the run that it has passed. */
+    /*@ ghost
+        /@ loop invariant 0 <= g <= heap->table->total;
+           loop invariant heap_taken_count(heap->table, g) <= g;
+           loop invariant \at(heap_entries_free(heap->table, start, start + blocks), Pre) ==>
+               heap_taken_count(heap->table, g) == heap_taken_count{Pre}(heap->table, g) +
+                   (g <= start ? 0 : g <= start + blocks ? g - start : blocks);
+           loop assigns g;
+           loop variant heap->table->total - g;
+        @/
+        for (size_t g = 0; g < heap->table->total; g++)
+            ;
+    */
+}
+
+/*
+ * Whether blocks [first, first + blocks) are all free in the table. The
+ * table, not the index, has the last word on what may be handed out:
+ * heap_malloc asks this of the run the index found, so that a damaged
+ * index can make a malloc fail but never hand out a taken block, and
+ * heap_reserve of the range it was given. What it costs is the first
+ * read of the run's entries, which the table's writes that follow would
+ * otherwise only store to (docs/performance.md); a loop over eight
+ * entries at a time measured no faster than this byte loop.
+ */
+/*@ requires heap_storage(heap);
+    requires first + blocks <= heap->table->total;
+    assigns \nothing;
+    ensures \result <==> heap_entries_free(heap->table, first, first + blocks);
+*/
+static bool heap_blocks_are_free(const struct heap* heap, size_t first, size_t blocks)
+{
+    const HEAP_BLOCK_TABLE_ENTRY* entries = heap->table->entries;
+
+    /*@ loop invariant first <= i <= first + blocks;
+        loop invariant heap_entries_free(heap->table, first, i);
+        loop assigns i;
+        loop variant first + blocks - i;
+    */
+    for (size_t i = first; i < first + blocks; i++) {
+        if (entries[i] != HEAP_BLOCK_TABLE_ENTRY_FREE)
+            return false;
+    }
+    return true;
 }
 
 /*
@@ -185,11 +247,13 @@ static bool heap_allocation_index(const struct heap* heap, const void* ptr, size
     assigns *heap, table->entries[0 .. table->total - 1],
             table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
             table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
-    ensures valid: \result == 0 ==> heap_table_valid(table) && heap_entries_free(table, 0, table->total);
+    ensures valid: \result == 0 ==> heap_valid(heap) && heap_entries_free(table, 0, table->total) &&
+        heap->table == table && heap->saddr == ptr;
 */
 int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* table)
 {
-    if (!heap || !table || !table->entries || !table->free_map || !table->free_runs)
+    /* A heap at address 0 would return NULL, the failure, for its first block. */
+    if (!heap || !ptr || !table || !table->entries || !table->free_map || !table->free_runs)
         return -EINVARG;
     if (!heap_validate_alignment(ptr) || !heap_validate_alignment(end))
         return -EINVARG;
@@ -211,6 +275,16 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
     heap->table = table;
     heap->saddr = ptr;
     heap->blocks_taken = 0;
+    /* Ghost code, for the prover only: no entry is taken, so none is counted. */
+    /*@ ghost
+        /@ loop invariant 0 <= g <= table->total;
+           loop invariant heap_taken_count(table, g) == 0;
+           loop assigns g;
+           loop variant table->total - g;
+        @/
+        for (size_t g = 0; g < table->total; g++)
+            ;
+    */
     return 0;
 }
 
@@ -228,10 +302,22 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
  */
 /*@ requires heap_storage(heap) && \valid(heap);
     requires counted: heap->blocks_taken <= heap->table->total;
+    requires in_address_space: heap_in_address_space(heap);
     assigns heap->table->entries[0 .. heap->table->total - 1],
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
             heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
             heap->blocks_taken;
+    ensures zero: size == 0 ==> \result == \null;
+    ensures refused: \result == \null ==>
+        heap_entries_kept{Pre, Post}(heap->table, 0, 0) && heap->blocks_taken == \old(heap->blocks_taken);
+    ensures allocated: \result != \null ==> \let blocks = heap_blocks_of_size(size);
+        \exists integer start; 0 <= start && start + blocks <= heap->table->total &&
+            \result == (char*)heap->saddr + start * VANA_HEAP_BLOCK_SIZE &&
+            heap_entries_free{Pre}(heap->table, start, start + blocks) &&
+            heap_allocation_written(heap->table, start, blocks) &&
+            heap_entries_kept{Pre, Post}(heap->table, start, start + blocks) &&
+            heap->blocks_taken == \old(heap->blocks_taken) + blocks;
+    ensures valid: \old(heap_valid(heap)) ==> heap_valid(heap);
 */
 void* heap_malloc(struct heap* heap, size_t size)
 {
@@ -240,9 +326,11 @@ void* heap_malloc(struct heap* heap, size_t size)
 
     if (blocks == 0 || blocks > heap->table->total - heap->blocks_taken)
         return NULL;
-    /* A run found lies inside the table; the second test, never true of an
-     * index that agrees with the table, keeps a damaged one from writing past it. */
-    if (!heap_index_find(heap->table, blocks, &start) || start > heap->table->total - blocks)
+    /* The run found lies inside the table and is free in it: never false
+     * of an index that agrees with the table, and what keeps a damaged
+     * one from handing out a taken block or writing past the table. */
+    if (!heap_index_find(heap->table, blocks, &start) || start > heap->table->total - blocks ||
+        !heap_blocks_are_free(heap, start, blocks))
         return NULL;
     heap_mark_blocks_taken(heap, start, blocks);
     return heap_block_to_address(heap, start);
@@ -309,6 +397,7 @@ void* heap_malloc(struct heap* heap, size_t size)
         ensures known: \old(heap_entries_known(heap->table)) ==> heap_entries_known(heap->table);
         ensures ends: \old(heap_entries_ends(heap->table)) ==> heap_entries_ends(heap->table);
         ensures chained: \old(heap_table_valid(heap->table)) ==> heap_entries_chained(heap->table);
+        ensures valid: \old(heap_valid(heap)) ==> heap_valid(heap);
     complete behaviors;
     disjoint behaviors;
 */
@@ -328,6 +417,8 @@ int heap_free(struct heap* heap, void* ptr)
     /*@ loop invariant first <= last < total;
         loop invariant chain: \forall integer k; first <= k < last ==>
             (\at(heap->table->entries[k], Pre) & HEAP_BLOCK_HAS_NEXT) != 0;
+        loop invariant continued: heap_table_valid{Pre}(heap->table) ==>
+            \forall integer k; first < k <= last ==> heap_entry_continues(\at(heap->table->entries[k], Pre));
         loop invariant cleared: heap_entries_free(heap->table, first, last);
         loop invariant rest: \forall integer k; last <= k < total ==> entries[k] == \at(heap->table->entries[k], Pre);
         loop assigns last, entries[first .. total - 1];
@@ -346,8 +437,30 @@ int heap_free(struct heap* heap, void* ptr)
             (first == 0 || !heap_entry_has_next(entries[first - 1])) &&
             (last == total - 1 || !heap_entry_continues(entries[last + 1]));
     */
+    //@ assert taken_first: \let f = first; \at(heap->table->entries[f], Pre) != HEAP_BLOCK_TABLE_ENTRY_FREE;
+    /*@ assert taken_run: heap_table_valid{Pre}(heap->table) ==>
+            \forall integer k; first <= k <= last ==> \at(heap->table->entries[k], Pre) != HEAP_BLOCK_TABLE_ENTRY_FREE;
+    */
     heap_index_mark_free(heap->table, first, last - first + 1);
+    /* Ghost code, for the prover only: the count of taken entries, block by
+     * block, shrinks by the blocks of the run that it has passed. */
+    /*@ ghost
+        /@ loop invariant 0 <= g <= total;
+           loop invariant heap_taken_count(heap->table, g) >= 0;
+           loop invariant heap_table_valid{Pre}(heap->table) ==>
+               heap_taken_count(heap->table, g) == heap_taken_count{Pre}(heap->table, g) -
+                   (g <= first ? 0 : g <= last + 1 ? g - first : last - first + 1);
+           loop assigns g;
+           loop variant total - g;
+        @/
+        for (size_t g = 0; g < total; g++)
+            ;
+    */
     heap->blocks_taken -= last - first + 1;
+    /*@ assert kept_known: heap_entries_known{Pre}(heap->table) ==> heap_entries_known(heap->table); */
+    /*@ assert kept_ends: heap_entries_ends{Pre}(heap->table) ==> heap_entries_ends(heap->table); */
+    /*@ assert kept_chained: heap_table_valid{Pre}(heap->table) ==> heap_entries_chained(heap->table); */
+    /*@ assert kept_counted: heap_valid{Pre}(heap) ==> heap_counted(heap); */
     return 0;
 }
 
@@ -398,11 +511,27 @@ size_t heap_allocation_blocks(const struct heap* heap, const void* ptr)
  * Context: the caller serialises calls on one heap.
  */
 /*@ requires heap_storage(heap) && \valid(heap);
-    requires in_address_space: (uintptr_t)heap->saddr + heap->table->total * VANA_HEAP_BLOCK_SIZE <= UINTPTR_MAX;
+    requires in_address_space: heap_in_address_space(heap);
     assigns heap->table->entries[0 .. heap->table->total - 1],
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
             heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
             heap->blocks_taken;
+    behavior reserved:
+        assumes heap_range_inside(heap, start, end) &&
+                heap_entries_free(heap->table, heap_first_block(heap, start), heap_end_block(heap, end));
+        ensures \result == 0;
+        ensures written: \let first = heap_first_block(heap, start); \let end_block = heap_end_block(heap, end);
+            heap_allocation_written(heap->table, first, end_block - first) &&
+            heap_entries_kept{Pre, Post}(heap->table, first, end_block) &&
+            heap->blocks_taken == (size_t)(\old(heap->blocks_taken) + (end_block - first));
+        ensures valid: \old(heap_valid(heap)) ==> heap_valid(heap);
+    behavior refused:
+        assumes !heap_range_inside(heap, start, end) ||
+                !heap_entries_free(heap->table, heap_first_block(heap, start), heap_end_block(heap, end));
+        assigns \nothing;
+        ensures \result == -EINVARG;
+    complete behaviors;
+    disjoint behaviors;
 */
 int heap_reserve(struct heap* heap, void* start, void* end)
 {
@@ -414,7 +543,7 @@ int heap_reserve(struct heap* heap, void* start, void* end)
 
     size_t first = heap_block_to_index(heap, start);
     size_t blocks = heap_size_to_blocks((uintptr_t)end - heap_start) - first;
-    if (!heap_index_is_free(heap->table, first, blocks))
+    if (!heap_blocks_are_free(heap, first, blocks))
         return -EINVARG;
     heap_mark_blocks_taken(heap, first, blocks);
     return 0;

@@ -92,8 +92,7 @@ struct heap
     // The table's part of heap_valid (docs/proofs.md): every entry free or
     // taken with known flags; a block has HAS_NEXT exactly when the next one
     // is taken without IS_FIRST; the first block does not continue a run and
-    // the last has no HAS_NEXT. The counter's and the index's parts are
-    // still to come.
+    // the last has no HAS_NEXT. heap_valid (below) adds the counter.
     predicate heap_entry_known(integer e) =
         e == HEAP_BLOCK_TABLE_ENTRY_FREE || e == HEAP_BLOCK_TABLE_ENTRY_TAKEN ||
         e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST) ||
@@ -116,8 +115,37 @@ struct heap
     predicate heap_table_valid{L}(struct heap_table* table) =
         heap_entries_known(table) && heap_entries_chained(table) && heap_entries_ends(table);
 
+    // The taken entries among the first 'end', and the counter's part of
+    // heap_valid: blocks_taken is their number over the whole table.
+    logic integer heap_taken_count{L}(struct heap_table* table, integer end) =
+        end <= 0 ? 0 : heap_taken_count(table, end - 1) +
+                       (table->entries[end - 1] == HEAP_BLOCK_TABLE_ENTRY_FREE ? 0 : 1);
+    predicate heap_counted{L}(struct heap* heap) =
+        heap->blocks_taken == heap_taken_count(heap->table, heap->table->total);
+
+    // heap_valid: the table's part and the counter's. (The index's part,
+    // that it agrees with the table, is not stated yet: docs/proofs.md.)
+    predicate heap_valid{L}(struct heap* heap) =
+        heap_table_valid(heap->table) && heap_counted(heap);
+
     predicate heap_entries_free{L}(struct heap_table* table, integer first, integer end) =
         \forall integer i; first <= i < end ==> table->entries[i] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+
+    // [start, start + blocks) holds one allocation, as heap_malloc writes
+    // it: the first block taken and IS_FIRST, HAS_NEXT on every block but
+    // the last, the others taken and not first.
+    predicate heap_allocation_written{L}(struct heap_table* table, integer start, integer blocks) =
+        blocks >= 1 &&
+        table->entries[start] == (blocks > 1 ? (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST | HEAP_BLOCK_HAS_NEXT)
+                                             : (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST)) &&
+        (\forall integer k; start < k < start + blocks - 1 ==>
+            table->entries[k] == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT)) &&
+        (blocks > 1 ==> table->entries[start + blocks - 1] == HEAP_BLOCK_TABLE_ENTRY_TAKEN);
+
+    // Every entry outside [first, end) is what it was at label L1.
+    predicate heap_entries_kept{L1, L2}(struct heap_table* table, integer first, integer end) =
+        \forall integer k; 0 <= k < \at(table->total, L1) && (k < first || end <= k) ==>
+            \at(table->entries[k], L2) == \at(table->entries[k], L1);
 
     // [first, last] is the run heap_free follows from first: HAS_NEXT on
     // every block before last, and last without it or the table's last block.
@@ -125,6 +153,28 @@ struct heap
         0 <= first <= last < table->total &&
         (\forall integer k; first <= k < last ==> (table->entries[k] & HEAP_BLOCK_HAS_NEXT) != 0) &&
         ((table->entries[last] & HEAP_BLOCK_HAS_NEXT) == 0 || last == table->total - 1);
+
+    // The heap's blocks are memory, so that no block's address is NULL,
+    // and they end by 4 GiB, so that a block's address is never computed
+    // modulo 2^32 (heap_create checks both of its range).
+    predicate heap_in_address_space{L}(struct heap* heap) =
+        \valid((char*)heap->saddr + (0 .. heap->table->total * VANA_HEAP_BLOCK_SIZE - 1)) &&
+        heap->table->total * VANA_HEAP_BLOCK_SIZE <= UINTPTR_MAX &&
+        (uintptr_t)heap->saddr + heap->table->total * VANA_HEAP_BLOCK_SIZE <= UINTPTR_MAX;
+
+    // The whole blocks that size bytes need (heap_size_to_blocks).
+    logic integer heap_blocks_of_size(integer size) =
+        size / VANA_HEAP_BLOCK_SIZE + (size % VANA_HEAP_BLOCK_SIZE != 0 ? 1 : 0);
+
+    // [start, end) is a range of bytes inside the heap, not empty; the
+    // blocks it overlaps are heap_first_block .. heap_end_block - 1.
+    predicate heap_range_inside{L}(struct heap* heap, void* start, void* end) =
+        (uintptr_t)start < (uintptr_t)end && (uintptr_t)heap->saddr <= (uintptr_t)start &&
+        (uintptr_t)end <= (uintptr_t)heap->saddr + heap->table->total * VANA_HEAP_BLOCK_SIZE;
+    logic integer heap_first_block{L}(struct heap* heap, void* start) =
+        ((uintptr_t)start - (uintptr_t)heap->saddr) / VANA_HEAP_BLOCK_SIZE;
+    logic integer heap_end_block{L}(struct heap* heap, void* end) =
+        heap_blocks_of_size((uintptr_t)end - (uintptr_t)heap->saddr);
 
     // ptr is the first block of a live allocation, what heap_free accepts:
     // inside the heap, on a block boundary, its entry taken and IS_FIRST.
@@ -142,7 +192,7 @@ struct heap
  * which could overflow.
  */
 /*@ assigns \nothing;
-    ensures \result == size / VANA_HEAP_BLOCK_SIZE + (size % VANA_HEAP_BLOCK_SIZE != 0 ? 1 : 0);
+    ensures \result == heap_blocks_of_size(size);
 */
 static inline size_t heap_size_to_blocks(size_t size)
 {

@@ -213,6 +213,13 @@ static void heap_create_rejects_table_without_index(void** state)
     assert_unchanged(f, &before);
 }
 
+/* A heap whose block 0 were at address 0 would return NULL, the failure, for it. */
+static void heap_create_rejects_heap_at_address_zero(void** state)
+{
+    struct fixture* f = *state;
+    assert_create_rejected(f, NULL, (void*)(uintptr_t)(TEST_BLOCKS * BLOCK), TEST_BLOCKS);
+}
+
 static void heap_create_marks_every_block_free(void** state)
 {
     struct fixture* f = *state;
@@ -593,6 +600,25 @@ static void heap_reserve_is_freeable_from_start_rounded_down(void** state)
     ASSERT_TABLE(f, FREE);
     assert_int_equal(heap_blocks_in_use(&f->heap), 0);
     assert_int_equal(heap_check(&f->heap), 0);
+}
+
+/*
+ * The table, not the index, decides what may be handed out: with entries
+ * taken behind the index's back (a damaged index that still calls them
+ * free), heap_malloc refuses the run the index offers rather than hand out
+ * a taken block, and heap_reserve refuses the range; neither writes.
+ */
+static void heap_malloc_and_reserve_never_take_a_block_the_table_calls_taken(void** state)
+{
+    struct fixture* f = *state;
+    f->bytes.entries[0] = SINGLE;
+    f->bytes.entries[5] = SINGLE;
+    struct snapshot before = take_snapshot(f);
+
+    assert_null(alloc_blocks(f, 1));                 /* the index offers block 0 */
+    assert_null(alloc_blocks(f, 8));                 /* the index offers blocks 0 to 7 */
+    assert_int_equal(heap_reserve(&f->heap, block(f, 4), block(f, 7)), -EINVARG);
+    assert_unchanged(f, &before);
 }
 
 /* ---- heap_check ---- */
@@ -1297,6 +1323,7 @@ int main(void)
         HEAP_TEST(heap_create_rejects_total_that_does_not_match_range),
         HEAP_TEST(heap_create_rejects_missing_table),
         HEAP_TEST(heap_create_rejects_table_without_index),
+        HEAP_TEST(heap_create_rejects_heap_at_address_zero),
         HEAP_TEST(heap_create_marks_every_block_free),
         HEAP_TEST(heap_malloc_of_zero_returns_null),
         HEAP_TEST(heap_malloc_rounds_size_up_to_whole_blocks),
@@ -1331,6 +1358,7 @@ int main(void)
         HEAP_TEST(heap_reserve_rejects_range_outside_heap),
         HEAP_TEST(heap_reserve_rejects_empty_range),
         HEAP_TEST(heap_reserve_is_freeable_from_start_rounded_down),
+        HEAP_TEST(heap_malloc_and_reserve_never_take_a_block_the_table_calls_taken),
         HEAP_TEST(heap_check_passes_on_valid_tables),
         HEAP_TEST(heap_check_detects_flags_on_free_entry),
         HEAP_TEST(heap_check_detects_unknown_type),
