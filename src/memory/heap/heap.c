@@ -14,7 +14,6 @@
  */
 #include "heap.h"
 #include "heap_index.h"
-#include "heap_bits.h"
 #include "config.h"
 #include "status.h"
 
@@ -162,39 +161,30 @@ static bool heap_blocks_are_free(const struct heap* heap, size_t first, size_t b
 
 /*
  * The length in blocks of the allocation that starts at first: up to the
- * first block without HAS_NEXT, and never past the table. Eight entries
- * are read at a time while more than eight remain (x86 is little-endian:
- * the lowest byte of the load is the lowest entry), so most runs take one
- * step; the byte loop reads the last ones, and stops at the table's last
- * block even if that block says HAS_NEXT (a damaged table).
+ * first block without HAS_NEXT, and never past the table, so a damaged
+ * table whose last block says HAS_NEXT ends there. One entry read a
+ * block, as heap_free's walk (the callers go on to touch every block of
+ * the run anyway).
  */
 /*@ requires heap_storage(heap);
     requires first < heap->table->total;
     assigns \nothing;
     ensures inside: 1 <= \result <= heap->table->total - first;
+    ensures run: heap_run(heap->table, first, first + \result - 1);
 */
 static size_t heap_run_blocks(const struct heap* heap, size_t first)
 {
     const HEAP_BLOCK_TABLE_ENTRY* entries = heap->table->entries;
-    const uint64_t has_next = 0x0101010101010101ull * HEAP_BLOCK_HAS_NEXT;
-    size_t i = first;
+    size_t last = first;
 
-    /*@ loop invariant first <= i < heap->table->total;
-        loop assigns i;
-        loop variant heap->table->total - i;
+    /*@ loop invariant first <= last < heap->table->total;
+        loop invariant chain: \forall integer k; first <= k < last ==> (entries[k] & HEAP_BLOCK_HAS_NEXT) != 0;
+        loop assigns last;
+        loop variant heap->table->total - last;
     */
-    for (; i + 8 < heap->table->total; i += 8) {
-        uint64_t ends = ~load_eight(&entries[i]) & has_next;
-        if (ends)
-            return i - first + (size_t)lowest_set_bit(ends) / 8 + 1;
-    }
-    /*@ loop invariant first <= i < heap->table->total;
-        loop assigns i;
-        loop variant heap->table->total - i;
-    */
-    while (i + 1 < heap->table->total && (entries[i] & HEAP_BLOCK_HAS_NEXT))
-        i++;
-    return i - first + 1;
+    while (last + 1 < heap->table->total && (entries[last] & HEAP_BLOCK_HAS_NEXT))
+        last++;
+    return last - first + 1;
 }
 
 /*
@@ -487,6 +477,15 @@ size_t heap_blocks_in_use(const struct heap* heap)
  */
 /*@ requires heap_storage(heap);
     assigns \nothing;
+    behavior allocation:
+        assumes heap_allocation_start(heap, ptr);
+        ensures run: \result >= 1 && heap_run(heap->table, ((uintptr_t)ptr - (uintptr_t)heap->saddr) / VANA_HEAP_BLOCK_SIZE,
+            ((uintptr_t)ptr - (uintptr_t)heap->saddr) / VANA_HEAP_BLOCK_SIZE + \result - 1);
+    behavior other:
+        assumes !heap_allocation_start(heap, ptr);
+        ensures \result == 0;
+    complete behaviors;
+    disjoint behaviors;
 */
 size_t heap_allocation_blocks(const struct heap* heap, const void* ptr)
 {

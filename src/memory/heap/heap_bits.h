@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 /*
- * The three machine operations the heap and its index are built on: the
+ * The three machine operations the heap's index is built on: the
  * lowest set bit of a word (BSF or TZCNT), its highest (BSR or LZCNT),
  * and a load of eight bytes as one little-endian word. Each is a compiler
  * builtin that becomes one instruction; Frama-C does not see their bodies
