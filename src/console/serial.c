@@ -5,10 +5,11 @@
  * -serial, or to nothing.
  *
  * Output is polled. Input on COM1 comes by interrupt (IRQ 4), once
- * serial_receive_enable is called: console_input.c drains the receive FIFO
+ * serial_receive_enable is called: console_input.c drains the receiver
  * into its ring, and pauses the interrupt while the ring is full, so that
- * the UART's FIFO fills and QEMU stops reading its side: nothing typed or
- * piped in is lost.
+ * the UART's receiver fills and QEMU stops reading its side: nothing typed
+ * or piped in is lost, not even what arrives before the kernel starts
+ * (serial_init).
  */
 #include "serial.h"
 #include "cpu/io.h"
@@ -19,7 +20,8 @@
 #define UART_INTERRUPT_ENABLE 1
 #define UART_DIVISOR_LOW 0       /* with DLAB=1 */
 #define UART_DIVISOR_HIGH 1
-#define UART_FIFO_CONTROL 2
+#define UART_FIFO_CONTROL 2       /* written */
+#define UART_INTERRUPT_IDENTIFICATION 2  /* read */
 #define UART_LINE_CONTROL 3
 #define UART_MODEM_CONTROL 4
 #define UART_LINE_STATUS 5
@@ -31,11 +33,11 @@
 #define INTERRUPT_RECEIVED_DATA 0x01  /* interrupt enable: a byte waits in the receive FIFO */
 
 /*
- * FIFO control: enable the FIFOs and clear the transmit one, with an
- * interrupt at every received byte. The receive FIFO is not cleared: it
- * may hold input that arrived during boot.
+ * FIFO control: FIFOs on, with an interrupt at every received byte. The
+ * identification register's top two bits are set while they are on.
  */
-#define FIFO_ENABLE_CLEAR_TRANSMIT_TRIGGER_1 0x05
+#define FIFO_ENABLE_TRIGGER_1 0x01
+#define IDENTIFICATION_FIFOS_ON 0xC0
 
 #define UART_SCRATCH 7
 
@@ -67,7 +69,17 @@ void serial_init(uint16_t port)
     outb(port + UART_DIVISOR_LOW, 1);               /* 115200 / 1 = 115200 baud */
     outb(port + UART_DIVISOR_HIGH, 0);
     outb(port + UART_LINE_CONTROL, LINE_8N1);
-    outb(port + UART_FIFO_CONTROL, FIFO_ENABLE_CLEAR_TRANSMIT_TRIGGER_1);
+    /*
+     * The FIFOs stay as the firmware left them. Turning them on or off
+     * empties the receiver (the FIFO-enable bit changing clears both
+     * FIFOs, on QEMU's 16550 as on the chip), and input piped in before
+     * the kernel started waits there: turned on here, "ps" arrived as
+     * "s". QEMU's firmware leaves them off: one byte waits in the receiver
+     * and QEMU sends the next once it is read. Left on, they are set to
+     * interrupt at every byte, which changes no enable bit.
+     */
+    if ((inb(port + UART_INTERRUPT_IDENTIFICATION) & IDENTIFICATION_FIFOS_ON) == IDENTIFICATION_FIFOS_ON)
+        outb(port + UART_FIFO_CONTROL, FIFO_ENABLE_TRIGGER_1);
     outb(port + UART_MODEM_CONTROL, 0x0B);          /* DTR, RTS, and OUT2, which gates the IRQ line on a PC */
 }
 

@@ -34,7 +34,7 @@ check "shell: QEMU exit status 3 (a child was killed)" test "$status" -eq 3
 # --- make run's own modules: vsh as init with the demonstration programs -----
 # make_variable NAME: the value user/user.mk gives NAME.
 make_variable() { make -s --no-print-directory -f user/user.mk -f - <<<"print: ; @echo \$($1)" print; }
-printf '\nrun memdemo 1 64\nrun memstat\nexit 0\n' >build/test-logs/run.input
+printf 'run memdemo 1 64\nrun memstat\nexit 0\n' >build/test-logs/run.input
 BOOT_INPUT=build/test-logs/run.input boot make-run 128 "poweroff $(make_variable RUN_CMDLINE)" "$(make_variable DEMO_INITRD)"
 check "make run: boots into vsh" has_line "vsh: the Vana shell, process 1; help lists the commands"
 check "make run: vsh runs the demonstration programs" \

@@ -21,8 +21,7 @@ LONG = "run hello.elf " + "x" * 300  # longer than vsh's 255-character line
 
 # (command as typed, name of its output section or None)
 COMMANDS = [
-    ("", None),  # a newline first: a byte sent before the UART's FIFO is on may be lost
-    ("help", "help"),
+    ("help", "help"),  # first, with nothing before it: input sent before the kernel started arrives whole
     ("ps", "ps1"),
     ("mem", "mem1"),
     ("heap 1", "heap1"),
@@ -81,11 +80,8 @@ def sections(log):
     text = open(log, errors="replace").read()
     start = text.find("vsh> ")
     parts = text[start:].split("vsh> ")[1:] if start >= 0 else []
-    commands = COMMANDS
-    if parts and parts[0].split("\n")[0] != "":
-        commands = COMMANDS[1:]  # the first newline was lost: no empty line, no prompt for it
     named = {}
-    for (command, name), part in zip(commands, parts):
+    for (command, name), part in zip(COMMANDS, parts):
         if name:
             named[name] = part.split("\n")[1:]
     return named, len(parts)
