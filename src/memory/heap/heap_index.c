@@ -19,9 +19,9 @@
  *    leftmost fit is in the first word whose fits byte is n or more:
  *    eight bytes are compared with n in one word operation.
  *
- * A change to one word changes the bytes of that word and of its two
- * neighbours, and no others: updates cost the same whatever the heap's
- * size. An earlier index kept a tree of runs over the words instead,
+ * A change to one word changes the bytes of that word and the fits of
+ * the word before it, and no others: updates cost the same whatever the
+ * heap's size. An earlier index kept a tree of runs over the words instead,
  * which found a run in log(words) steps but had to climb to the root on
  * most changes; the bytes cost a third less per malloc and free
  * (docs/memory.md, Appendix B).
@@ -225,55 +225,60 @@ static uint8_t suffix_run(uint64_t word)
 
 /*
  * Word w's fits byte, from the other bytes: the longest run inside the
- * word, or the run that starts in its suffix and goes on into the next
- * word's prefix, whichever is longer. A suffix starts a run in this word
- * unless the whole word is free and the previous word's last block is
- * too (then the run started earlier, and counts there).
+ * word, or the run from its suffix on into the next word's prefix,
+ * whichever is longer: the longest run of free blocks that begins in the
+ * word, counted no further than the next word. A suffix of 0 joins
+ * nothing; a next prefix of 0 leaves the suffix alone, which longest
+ * already counts. The sum is at most 128, and 128 is stored as
+ * FITS_LIMIT (both say "more than a word").
  */
-/*@ requires heap_table_storage(table);
-    requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
+/*@ requires w < words;
+    requires \valid_read(prefix + (0 .. words - 1)) && \valid_read(suffix + w) && \valid_read(longest + w);
     assigns \nothing;
 */
-static uint8_t fits_of(const struct heap_table* table, size_t w)
+static uint8_t fits_of(const uint8_t* prefix, const uint8_t* suffix, const uint8_t* longest, size_t words, size_t w)
 {
-    const uint8_t* prefix = runs_of(table, PREFIX);
-    const uint8_t* suffix = runs_of(table, SUFFIX);
-    size_t suffix_length = suffix[w];
-    bool starts_here = suffix_length < WORD_BLOCKS || w == 0 || suffix[w - 1] == 0;
-    size_t next_prefix = w + 1 < words_of(table) ? prefix[w + 1] : 0;
-    size_t across = starts_here && suffix_length > 0 && next_prefix > 0 ? suffix_length + next_prefix : 0;
-    size_t longest = runs_of(table, LONGEST)[w];
-
-    if (across > FITS_LIMIT)
-        across = FITS_LIMIT;
-    return (uint8_t)(across > longest ? across : longest);
+    unsigned next_prefix = w + 1 < words ? prefix[w + 1] : 0;
+    unsigned across = suffix[w] != 0 ? suffix[w] + next_prefix : 0;
+    across -= across >> 7;   /* 128 becomes FITS_LIMIT */
+    return (uint8_t)(across > longest[w] ? across : longest[w]);
 }
 
-/* Recompute the bytes of words [first, last] from the map, and the fits of their neighbours. */
+/*
+ * Recompute the bytes of words [first, last] from the map, and the fits
+ * of the word before them, which reads the first one's prefix. No other
+ * byte reads theirs.
+ */
 /*@ requires heap_table_storage(table);
     requires first <= last < HEAP_INDEX_BITMAP_WORDS(table->total);
     assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
 */
 static void describe_words(struct heap_table* table, size_t first, size_t last)
 {
+    /* The arrays in locals: a byte store could alias *table, for all the compiler knows. */
+    size_t words = words_of(table);
+    uint8_t* prefix = runs_of(table, PREFIX);
+    uint8_t* suffix = runs_of(table, SUFFIX);
+    uint8_t* longest = runs_of(table, LONGEST);
+    uint8_t* fits = runs_of(table, FITS);
+    const uint64_t* map = table->free_map;
+
     /*@ loop invariant first <= w <= last + 1;
         loop assigns w, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
         loop variant last + 1 - w;
     */
     for (size_t w = first; w <= last; w++) {
-        uint64_t word = without_lone_blocks(table->free_map[w]);
-        runs_of(table, PREFIX)[w] = prefix_run(word);
-        runs_of(table, SUFFIX)[w] = suffix_run(word);
-        runs_of(table, LONGEST)[w] = longest_run(word);
+        uint64_t word = without_lone_blocks(map[w]);
+        prefix[w] = prefix_run(word);
+        suffix[w] = suffix_run(word);
+        longest[w] = longest_run(word);
     }
-    size_t low = first > 0 ? first - 1 : 0;
-    size_t high = last + 1 < words_of(table) ? last + 1 : last;
-    /*@ loop invariant low <= w <= high + 1;
+    /*@ loop invariant (first > 0 ? first - 1 : first) <= w <= last + 1;
         loop assigns w, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
-        loop variant high + 1 - w;
+        loop variant last + 1 - w;
     */
-    for (size_t w = low; w <= high; w++)
-        runs_of(table, FITS)[w] = fits_of(table, w);
+    for (size_t w = first > 0 ? first - 1 : first; w <= last; w++)
+        fits[w] = fits_of(prefix, suffix, longest, words, w);
 }
 
 /*
@@ -516,8 +521,8 @@ bool heap_index_is_free(const struct heap_table* table, size_t first, size_t blo
  * @first: the first block
  * @blocks: at least 1, with first + blocks <= table->total
  *
- * Whole words at a time, then the run bytes of the words touched and of
- * their two neighbours.
+ * Whole words at a time, then the run bytes of the words touched and the
+ * fits of the word before them.
  * Context: wherever the table's entries are marked taken.
  */
 void heap_index_mark_taken(struct heap_table* table, size_t first, size_t blocks)
@@ -543,7 +548,7 @@ void heap_index_mark_free(struct heap_table* table, size_t first, size_t blocks)
  *
  * Every word of the free map must be what the entries imply (bits past
  * the end clear), every summary bit what its word implies (bits past the
- * last word clear), and every run byte what its word and neighbours imply
+ * last word clear), and every run byte what its word and the next imply
  * (the padding bytes 0).
  * Return: 0, or -EIO at the first disagreement.
  */
@@ -574,7 +579,7 @@ int heap_index_check(const struct heap_table* table)
         loop variant words - w;
     */
     for (size_t w = 0; w < words; w++) {
-        if (runs_of(table, FITS)[w] != fits_of(table, w))
+        if (runs_of(table, FITS)[w] != fits_of(runs_of(table, PREFIX), runs_of(table, SUFFIX), runs_of(table, LONGEST), words, w))
             return -EIO;
     }
     /*@ loop invariant words <= w <= HEAP_INDEX_RUN_BYTES(table->total);
