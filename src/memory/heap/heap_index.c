@@ -230,7 +230,8 @@ static uint8_t suffix_run(uint64_t word)
  * word, counted no further than the next word. A suffix of 0 joins
  * nothing; a next prefix of 0 leaves the suffix alone, which longest
  * already counts. The sum is at most 128, and 128 is stored as
- * FITS_LIMIT (both say "more than a word").
+ * FITS_LIMIT (both say "more than a word"). No branch: the next prefix
+ * is read from word w itself when w is the last, and masked off.
  */
 /*@ requires w < words;
     requires \valid_read(prefix + (0 .. words - 1)) && \valid_read(suffix + w) && \valid_read(longest + w);
@@ -238,22 +239,24 @@ static uint8_t suffix_run(uint64_t word)
 */
 static uint8_t fits_of(const uint8_t* prefix, const uint8_t* suffix, const uint8_t* longest, size_t words, size_t w)
 {
-    unsigned next_prefix = w + 1 < words ? prefix[w + 1] : 0;
+    bool has_next = w + 1 < words;
+    unsigned next_prefix = prefix[has_next ? w + 1 : w] & (has_next ? 0xFFu : 0);
     unsigned across = suffix[w] != 0 ? suffix[w] + next_prefix : 0;
     across -= across >> 7;   /* 128 becomes FITS_LIMIT */
     return (uint8_t)(across > longest[w] ? across : longest[w]);
 }
 
 /*
- * Recompute the bytes of words [first, last] from the map, and the fits
- * of the word before them, which reads the first one's prefix. No other
- * byte reads theirs.
+ * Recompute word w's bytes from its map word, and the fits of the word
+ * before it, which reads w's prefix; no other byte reads them. Straight
+ * code, no branch: most updates change one word, and under QEMU each
+ * branch and call is a jump between translated blocks.
  */
 /*@ requires heap_table_storage(table);
-    requires first <= last < HEAP_INDEX_BITMAP_WORDS(table->total);
+    requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
     assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
 */
-static void describe_words(struct heap_table* table, size_t first, size_t last)
+static inline void describe_word(struct heap_table* table, size_t w)
 {
     /* The arrays in locals: a byte store could alias *table, for all the compiler knows. */
     size_t words = words_of(table);
@@ -261,24 +264,33 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
     uint8_t* suffix = runs_of(table, SUFFIX);
     uint8_t* longest = runs_of(table, LONGEST);
     uint8_t* fits = runs_of(table, FITS);
-    const uint64_t* map = table->free_map;
+    uint64_t word = without_lone_blocks(table->free_map[w]);
+    size_t before = w > 0 ? w - 1 : w;
 
+    prefix[w] = prefix_run(word);
+    suffix[w] = suffix_run(word);
+    longest[w] = longest_run(word);
+    fits[w] = fits_of(prefix, suffix, longest, words, w);
+    fits[before] = fits_of(prefix, suffix, longest, words, before);
+}
+
+/*
+ * Recompute the bytes of words [first, last], in order: each word's own,
+ * then the fits of the word before it, which now has its final suffix.
+ * The last word's fits reads the next word's prefix, which is unchanged.
+ */
+/*@ requires heap_table_storage(table);
+    requires first <= last < HEAP_INDEX_BITMAP_WORDS(table->total);
+    assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+*/
+static void describe_words(struct heap_table* table, size_t first, size_t last)
+{
     /*@ loop invariant first <= w <= last + 1;
         loop assigns w, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
         loop variant last + 1 - w;
     */
-    for (size_t w = first; w <= last; w++) {
-        uint64_t word = without_lone_blocks(map[w]);
-        prefix[w] = prefix_run(word);
-        suffix[w] = suffix_run(word);
-        longest[w] = longest_run(word);
-    }
-    /*@ loop invariant (first > 0 ? first - 1 : first) <= w <= last + 1;
-        loop assigns w, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
-        loop variant last + 1 - w;
-    */
-    for (size_t w = first > 0 ? first - 1 : first; w <= last; w++)
-        fits[w] = fits_of(prefix, suffix, longest, words, w);
+    for (size_t w = first; w <= last; w++)
+        describe_word(table, w);
 }
 
 /*
@@ -311,9 +323,10 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
         if (i == last)
             break;
     }
-    if (w == last && without_lone_blocks(before) == without_lone_blocks(table->free_map[w]))
-        return;
-    describe_words(table, w, last);
+    if (w < last)
+        describe_words(table, w, last);
+    else if (without_lone_blocks(before) != without_lone_blocks(table->free_map[w]))
+        describe_word(table, w);
 }
 
 /*
