@@ -256,7 +256,7 @@ static uint8_t fits_of(const uint8_t* prefix, const uint8_t* suffix, const uint8
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
     assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
 */
-static inline void describe_word(struct heap_table* table, size_t w)
+static inline __attribute__((always_inline)) void describe_word(struct heap_table* table, size_t w)
 {
     /* The arrays in locals: a byte store could alias *table, for all the compiler knows. */
     size_t words = words_of(table);
@@ -311,6 +311,16 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     uint64_t before = table->free_map[w];
 
     //@ assert last < HEAP_INDEX_BITMAP_WORDS(table->total);
+    if (w == last) {
+        /* Most updates: one word, described in line unless its runs of two or more stayed the same. */
+        mask &= last_mask;
+        uint64_t after = free ? before | mask : before & ~mask;
+        table->free_map[w] = after;
+        summarize_word(table, w);
+        if (without_lone_blocks(before) != without_lone_blocks(after))
+            describe_word(table, w);
+        return;
+    }
     /*@ loop invariant w <= i <= last;
         loop assigns i, mask, table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1];
         loop variant last - i;
@@ -323,10 +333,7 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
         if (i == last)
             break;
     }
-    if (w < last)
-        describe_words(table, w, last);
-    else if (without_lone_blocks(before) != without_lone_blocks(table->free_map[w]))
-        describe_word(table, w);
+    describe_words(table, w, last);
 }
 
 /*
@@ -367,12 +374,26 @@ static size_t first_word_fitting(const struct heap_table* table, size_t from, si
 */
 static size_t first_run_in_word(uint64_t word, size_t blocks)
 {
-    /* Invariant: bit i of word is set when the bits i .. i + have - 1 all were. */
+    /* Invariant: bit i of word is set when the bits i .. i + have - 1 all were.
+     * Three steps always (a step of 0 once have reaches blocks changes nothing),
+     * so that a request of up to 8 blocks takes no branch whose outcome varies
+     * with its size; longer ones go on in the loop. */
+    size_t have = 1;
+    /*@ loop invariant 0 <= i <= 3;
+        loop invariant 1 <= have <= blocks;
+        loop assigns i, have, word;
+        loop variant 3 - i;
+    */
+    for (int i = 0; i < 3; i++) {
+        size_t step = have < blocks - have ? have : blocks - have;
+        word &= word >> step;
+        have += step;
+    }
     /*@ loop invariant 1 <= have <= blocks;
         loop assigns have, word;
         loop variant blocks - have;
     */
-    for (size_t have = 1; have < blocks;) {
+    while (have < blocks) {
         size_t step = have < blocks - have ? have : blocks - have;
         word &= word >> step;
         have += step;
