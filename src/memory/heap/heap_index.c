@@ -613,7 +613,8 @@ int heap_index_check(const struct heap_table* table)
         loop variant words - w;
     */
     for (size_t w = 0; w < words; w++) {
-        if (runs_of(table, FITS)[w] != fits_of(runs_of(table, PREFIX), runs_of(table, SUFFIX), runs_of(table, LONGEST), words, w))
+        uint8_t fits = fits_of(runs_of(table, PREFIX), runs_of(table, SUFFIX), runs_of(table, LONGEST), words, w);
+        if (runs_of(table, FITS)[w] != fits)
             return -EIO;
     }
     /*@ loop invariant words <= w <= HEAP_INDEX_RUN_BYTES(table->total);
