@@ -19,9 +19,9 @@
  *    leftmost fit is in the first word whose fits byte is n or more:
  *    eight bytes are compared with n in one word operation.
  *
- * A change to one word changes the bytes of that word and of its two
- * neighbours, and no others: updates cost the same whatever the heap's
- * size. An earlier index kept a tree of runs over the words instead,
+ * A change to one word changes the bytes of that word and the fits of
+ * the word before it, and no others: updates cost the same whatever the
+ * heap's size. An earlier index kept a tree of runs over the words instead,
  * which found a run in log(words) steps but had to climb to the root on
  * most changes; the bytes cost a third less per malloc and free
  * (docs/memory.md, Appendix B).
@@ -225,31 +225,60 @@ static uint8_t suffix_run(uint64_t word)
 
 /*
  * Word w's fits byte, from the other bytes: the longest run inside the
- * word, or the run that starts in its suffix and goes on into the next
- * word's prefix, whichever is longer. A suffix starts a run in this word
- * unless the whole word is free and the previous word's last block is
- * too (then the run started earlier, and counts there).
+ * word, or the run from its suffix on into the next word's prefix,
+ * whichever is longer: the longest run of free blocks that begins in the
+ * word, counted no further than the next word. A suffix of 0 joins
+ * nothing; a next prefix of 0 leaves the suffix alone, which longest
+ * already counts. The sum is at most 128, and 128 is stored as
+ * FITS_LIMIT (both say "more than a word"). No branch: the next prefix
+ * is read from word w itself when w is the last, and masked off.
+ */
+/*@ requires w < words;
+    requires \valid_read(prefix + (0 .. words - 1)) && \valid_read(suffix + w) && \valid_read(longest + w);
+    assigns \nothing;
+*/
+static uint8_t fits_of(const uint8_t* prefix, const uint8_t* suffix, const uint8_t* longest, size_t words, size_t w)
+{
+    bool has_next = w + 1 < words;
+    unsigned next_prefix = prefix[has_next ? w + 1 : w] & (has_next ? 0xFFu : 0);
+    unsigned across = suffix[w] != 0 ? suffix[w] + next_prefix : 0;
+    across -= across >> 7;   /* 128 becomes FITS_LIMIT */
+    return (uint8_t)(across > longest[w] ? across : longest[w]);
+}
+
+/*
+ * Recompute word w's bytes from its map word, and the fits of the word
+ * before it, which reads w's prefix; no other byte reads them. Straight
+ * code, no branch: most updates change one word, and under QEMU each
+ * branch and call is a jump between translated blocks.
  */
 /*@ requires heap_table_storage(table);
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
-    assigns \nothing;
+    assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
 */
-static uint8_t fits_of(const struct heap_table* table, size_t w)
+static inline __attribute__((always_inline)) void describe_word(struct heap_table* table, size_t w)
 {
-    const uint8_t* prefix = runs_of(table, PREFIX);
-    const uint8_t* suffix = runs_of(table, SUFFIX);
-    size_t suffix_length = suffix[w];
-    bool starts_here = suffix_length < WORD_BLOCKS || w == 0 || suffix[w - 1] == 0;
-    size_t next_prefix = w + 1 < words_of(table) ? prefix[w + 1] : 0;
-    size_t across = starts_here && suffix_length > 0 && next_prefix > 0 ? suffix_length + next_prefix : 0;
-    size_t longest = runs_of(table, LONGEST)[w];
+    /* The arrays in locals: a byte store could alias *table, for all the compiler knows. */
+    size_t words = words_of(table);
+    uint8_t* prefix = runs_of(table, PREFIX);
+    uint8_t* suffix = runs_of(table, SUFFIX);
+    uint8_t* longest = runs_of(table, LONGEST);
+    uint8_t* fits = runs_of(table, FITS);
+    uint64_t word = without_lone_blocks(table->free_map[w]);
+    size_t before = w > 0 ? w - 1 : w;
 
-    if (across > FITS_LIMIT)
-        across = FITS_LIMIT;
-    return (uint8_t)(across > longest ? across : longest);
+    prefix[w] = prefix_run(word);
+    suffix[w] = suffix_run(word);
+    longest[w] = longest_run(word);
+    fits[w] = fits_of(prefix, suffix, longest, words, w);
+    fits[before] = fits_of(prefix, suffix, longest, words, before);
 }
 
-/* Recompute the bytes of words [first, last] from the map, and the fits of their neighbours. */
+/*
+ * Recompute the bytes of words [first, last], in order: each word's own,
+ * then the fits of the word before it, which now has its final suffix.
+ * The last word's fits reads the next word's prefix, which is unchanged.
+ */
 /*@ requires heap_table_storage(table);
     requires first <= last < HEAP_INDEX_BITMAP_WORDS(table->total);
     assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
@@ -260,20 +289,8 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
         loop assigns w, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
         loop variant last + 1 - w;
     */
-    for (size_t w = first; w <= last; w++) {
-        uint64_t word = without_lone_blocks(table->free_map[w]);
-        runs_of(table, PREFIX)[w] = prefix_run(word);
-        runs_of(table, SUFFIX)[w] = suffix_run(word);
-        runs_of(table, LONGEST)[w] = longest_run(word);
-    }
-    size_t low = first > 0 ? first - 1 : 0;
-    size_t high = last + 1 < words_of(table) ? last + 1 : last;
-    /*@ loop invariant low <= w <= high + 1;
-        loop assigns w, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
-        loop variant high + 1 - w;
-    */
-    for (size_t w = low; w <= high; w++)
-        runs_of(table, FITS)[w] = fits_of(table, w);
+    for (size_t w = first; w <= last; w++)
+        describe_word(table, w);
 }
 
 /*
@@ -294,6 +311,16 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     uint64_t before = table->free_map[w];
 
     //@ assert last < HEAP_INDEX_BITMAP_WORDS(table->total);
+    if (w == last) {
+        /* Most updates: one word, described in line unless its runs of two or more stayed the same. */
+        mask &= last_mask;
+        uint64_t after = free ? before | mask : before & ~mask;
+        table->free_map[w] = after;
+        summarize_word(table, w);
+        if (without_lone_blocks(before) != without_lone_blocks(after))
+            describe_word(table, w);
+        return;
+    }
     /*@ loop invariant w <= i <= last;
         loop assigns i, mask, table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1];
         loop variant last - i;
@@ -306,8 +333,6 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
         if (i == last)
             break;
     }
-    if (w == last && without_lone_blocks(before) == without_lone_blocks(table->free_map[w]))
-        return;
     describe_words(table, w, last);
 }
 
@@ -349,12 +374,26 @@ static size_t first_word_fitting(const struct heap_table* table, size_t from, si
 */
 static size_t first_run_in_word(uint64_t word, size_t blocks)
 {
-    /* Invariant: bit i of word is set when the bits i .. i + have - 1 all were. */
+    /* Invariant: bit i of word is set when the bits i .. i + have - 1 all were.
+     * Three steps always (a step of 0 once have reaches blocks changes nothing),
+     * so that a request of up to 8 blocks takes no branch whose outcome varies
+     * with its size; longer ones go on in the loop. */
+    size_t have = 1;
+    /*@ loop invariant 0 <= i <= 3;
+        loop invariant 1 <= have <= blocks;
+        loop assigns i, have, word;
+        loop variant 3 - i;
+    */
+    for (int i = 0; i < 3; i++) {
+        size_t step = have < blocks - have ? have : blocks - have;
+        word &= word >> step;
+        have += step;
+    }
     /*@ loop invariant 1 <= have <= blocks;
         loop assigns have, word;
         loop variant blocks - have;
     */
-    for (size_t have = 1; have < blocks;) {
+    while (have < blocks) {
         size_t step = have < blocks - have ? have : blocks - have;
         word &= word >> step;
         have += step;
@@ -516,8 +555,8 @@ bool heap_index_is_free(const struct heap_table* table, size_t first, size_t blo
  * @first: the first block
  * @blocks: at least 1, with first + blocks <= table->total
  *
- * Whole words at a time, then the run bytes of the words touched and of
- * their two neighbours.
+ * Whole words at a time, then the run bytes of the words touched and the
+ * fits of the word before them.
  * Context: wherever the table's entries are marked taken.
  */
 void heap_index_mark_taken(struct heap_table* table, size_t first, size_t blocks)
@@ -543,7 +582,7 @@ void heap_index_mark_free(struct heap_table* table, size_t first, size_t blocks)
  *
  * Every word of the free map must be what the entries imply (bits past
  * the end clear), every summary bit what its word implies (bits past the
- * last word clear), and every run byte what its word and neighbours imply
+ * last word clear), and every run byte what its word and the next imply
  * (the padding bytes 0).
  * Return: 0, or -EIO at the first disagreement.
  */
@@ -574,7 +613,8 @@ int heap_index_check(const struct heap_table* table)
         loop variant words - w;
     */
     for (size_t w = 0; w < words; w++) {
-        if (runs_of(table, FITS)[w] != fits_of(table, w))
+        uint8_t fits = fits_of(runs_of(table, PREFIX), runs_of(table, SUFFIX), runs_of(table, LONGEST), words, w);
+        if (runs_of(table, FITS)[w] != fits)
             return -EIO;
     }
     /*@ loop invariant words <= w <= HEAP_INDEX_RUN_BYTES(table->total);

@@ -1152,6 +1152,32 @@ static void heap_malloc_finds_runs_that_cross_words(void** state)
 }
 
 /*
+ * A free stretch that begins in a word's suffix and covers the next word
+ * whole: every request it can hold starts at the stretch's start, not at
+ * the free word (whose fits byte counts the run from its own start too).
+ * Free: 50-149, across words 0, 1 and 2.
+ */
+static void heap_malloc_starts_a_run_where_the_free_stretch_begins(void** state)
+{
+    (void)state;
+    static const size_t requests[] = {2, 14, 15, 64, 65, 78, 79, 100};
+    struct sized_heap h;
+    sized_heap_create(&h, 320);
+
+    assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 0), sized_block(&h, 50)), 0);
+    assert_int_equal(heap_reserve(&h.heap, sized_block(&h, 150), sized_block(&h, 320)), 0);
+    for (size_t i = 0; i < sizeof(requests) / sizeof(requests[0]); i++) {
+        void* ptr = heap_malloc(&h.heap, requests[i] * BLOCK);
+        assert_ptr_equal(ptr, sized_block(&h, 50));
+        assert_int_equal(heap_check(&h.heap), 0);
+        assert_int_equal(heap_free(&h.heap, ptr), 0);
+        assert_int_equal(heap_check(&h.heap), 0);
+    }
+    assert_null(heap_malloc(&h.heap, 101 * BLOCK));
+    sized_heap_destroy(&h);
+}
+
+/*
  * Lone free blocks (both neighbours taken) serve one-block requests only;
  * a two-block request passes them, but not a pair split across two words.
  */
@@ -1381,6 +1407,7 @@ int main(void)
         HEAP_TEST(heap_recovers_after_exhaustion),
         HEAP_TEST(heap_malloc_matches_leftmost_fit_model_on_many_heap_sizes),
         HEAP_TEST(heap_malloc_finds_runs_that_cross_words),
+        HEAP_TEST(heap_malloc_starts_a_run_where_the_free_stretch_begins),
         HEAP_TEST(heap_malloc_finds_runs_longer_than_a_word),
         HEAP_TEST(heap_malloc_passes_lone_blocks_but_finds_pairs_across_words),
         HEAP_TEST(heap_free_of_whole_heap_restores_index),
