@@ -61,38 +61,90 @@ static void* heap_block_to_address(const struct heap* heap, size_t index)
 }
 
 
-/* Write [start, start + blocks) into the table as one allocation, and into the index. */
+/*
+ * Take [start, start + blocks) as one allocation, in the table and then in
+ * the index, if the table says every block of it is free. The table, not
+ * the index, has the last word on what may be handed out: each entry is
+ * checked as it is written, and at a taken one the entries written so far
+ * (all free before) are set free again and nothing else has changed. So a
+ * damaged index can make heap_malloc fail but never hand out a taken block.
+ * The check costs the reads of the entries, about 3 ns a malloc on the
+ * host; a loop of its own before this one cost more (docs/performance.md).
+ * Return: true when taken, false (the table as it was, the index and the
+ * counter untouched) when a block is taken.
+ */
 /*@ requires heap_storage(heap) && \valid(heap);
     requires blocks >= 1 && start + blocks <= heap->table->total;
     assigns heap->table->entries[start .. start + blocks - 1],
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
             heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
             heap->blocks_taken;
-    ensures written: heap_allocation_written(heap->table, start, blocks);
-    ensures counted: heap->blocks_taken == (size_t)(\old(heap->blocks_taken) + blocks);
-    ensures known: \old(heap_entries_known(heap->table)) ==> heap_entries_known(heap->table);
-    ensures ends: \old(heap_entries_ends(heap->table) && heap_entries_free(heap->table, start, start + blocks)) ==>
-        heap_entries_ends(heap->table);
-    ensures chained: \old(heap_table_valid(heap->table) && heap_entries_free(heap->table, start, start + blocks)) ==>
-        heap_entries_chained(heap->table);
-    ensures counted_table: \old(heap_entries_free(heap->table, start, start + blocks)) ==>
-        heap_taken_count(heap->table, heap->table->total) == \old(heap_taken_count(heap->table, heap->table->total)) + blocks;
-    ensures count_bound: heap_taken_count(heap->table, heap->table->total) <= heap->table->total;
+    behavior taken:
+        assumes heap_entries_free(heap->table, start, start + blocks);
+        ensures \result == \true;
+        ensures written: heap_allocation_written(heap->table, start, blocks);
+        ensures counted: heap->blocks_taken == (size_t)(\old(heap->blocks_taken) + blocks);
+        ensures known: \old(heap_entries_known(heap->table)) ==> heap_entries_known(heap->table);
+        ensures ends: \old(heap_entries_ends(heap->table)) ==> heap_entries_ends(heap->table);
+        ensures chained: \old(heap_table_valid(heap->table)) ==> heap_entries_chained(heap->table);
+        ensures counted_table:
+            heap_taken_count(heap->table, heap->table->total) == \old(heap_taken_count(heap->table, heap->table->total)) + blocks;
+        ensures count_bound: heap_taken_count(heap->table, heap->table->total) <= heap->table->total;
+    behavior refused:
+        assumes !heap_entries_free(heap->table, start, start + blocks);
+        assigns heap->table->entries[start .. start + blocks - 1];
+        ensures \result == \false;
+        ensures kept: heap_unchanged{Pre, Post}(heap);
+        ensures count_kept:
+            heap_taken_count(heap->table, heap->table->total) == \old(heap_taken_count(heap->table, heap->table->total));
+    complete behaviors;
+    disjoint behaviors;
 */
-static void heap_mark_blocks_taken(struct heap* heap, size_t start, size_t blocks)
+static bool heap_mark_blocks_taken(struct heap* heap, size_t start, size_t blocks)
 {
     HEAP_BLOCK_TABLE_ENTRY* entries = heap->table->entries;
     size_t last = start + blocks - 1;
+    size_t i = start;
 
-    /* HAS_NEXT on every block but the last, then the first with IS_FIRST. */
+    /* HAS_NEXT on every block but the last, each checked free first. */
     /*@ loop invariant start <= i <= last;
+        loop invariant was_free: heap_entries_free{Pre}(heap->table, start, i);
         loop invariant chained: \forall integer k; start <= k < i ==>
             entries[k] == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT);
+        loop invariant rest: \forall integer k; i <= k < heap->table->total ==> entries[k] == \at(heap->table->entries[k], Pre);
         loop assigns i, entries[start .. last - 1];
         loop variant last - i;
     */
-    for (size_t i = start; i < last; i++)
+    for (; i < last && entries[i] == HEAP_BLOCK_TABLE_ENTRY_FREE; i++)
         entries[i] = HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT;
+    if (i < last || entries[last] != HEAP_BLOCK_TABLE_ENTRY_FREE) {
+        //@ assert not_free: !heap_entries_free{Pre}(heap->table, start, start + blocks);
+        /* Never with an index that agrees with the table: give back what was written. */
+        /*@ loop invariant start <= i <= last;
+            loop invariant heap_entries_free{Pre}(heap->table, start, i);
+            loop invariant \forall integer k; start <= k < i ==>
+                entries[k] == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT);
+            loop invariant \forall integer k; i <= k < heap->table->total ==> entries[k] == \at(heap->table->entries[k], Pre);
+            loop assigns i, entries[start .. last - 1];
+            loop variant i - start;
+        */
+        while (i > start) {
+            i--;
+            entries[i] = HEAP_BLOCK_TABLE_ENTRY_FREE;
+        }
+        /* Ghost code, for the prover only: the same entries, the same count. */
+        /*@ ghost
+            /@ loop invariant 0 <= g <= heap->table->total;
+               loop invariant heap_taken_count(heap->table, g) == heap_taken_count{Pre}(heap->table, g);
+               loop assigns g;
+               loop variant heap->table->total - g;
+            @/
+            for (size_t g = 0; g < heap->table->total; g++)
+                ;
+        */
+        return false;
+    }
+    //@ assert was_free: heap_entries_free{Pre}(heap->table, start, start + blocks);
     entries[last] = HEAP_BLOCK_TABLE_ENTRY_TAKEN;
     entries[start] = start < last ? HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST | HEAP_BLOCK_HAS_NEXT
                                   : HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST;
@@ -106,7 +158,7 @@ static void heap_mark_blocks_taken(struct heap* heap, size_t start, size_t block
     /*@ assert kept: \forall integer k; 0 <= k < heap->table->total && (k < start || last < k) ==>
             entries[k] == \at(heap->table->entries[k], Pre);
     */
-    /*@ assert edges: \at(heap_table_valid(heap->table) && heap_entries_free(heap->table, start, start + blocks), Pre) ==>
+    /*@ assert edges: heap_table_valid{Pre}(heap->table) ==>
             (start == 0 || !heap_entry_has_next(entries[start - 1])) &&
             (last + 1 == heap->table->total || !heap_entry_continues(entries[last + 1]));
     */
@@ -117,8 +169,7 @@ static void heap_mark_blocks_taken(struct heap* heap, size_t start, size_t block
     /*@ ghost
         /@ loop invariant 0 <= g <= heap->table->total;
            loop invariant heap_taken_count(heap->table, g) <= g;
-           loop invariant \at(heap_entries_free(heap->table, start, start + blocks), Pre) ==>
-               heap_taken_count(heap->table, g) == heap_taken_count{Pre}(heap->table, g) +
+           loop invariant heap_taken_count(heap->table, g) == heap_taken_count{Pre}(heap->table, g) +
                    (g <= start ? 0 : g <= start + blocks ? g - start : blocks);
            loop assigns g;
            loop variant heap->table->total - g;
@@ -126,36 +177,6 @@ static void heap_mark_blocks_taken(struct heap* heap, size_t start, size_t block
         for (size_t g = 0; g < heap->table->total; g++)
             ;
     */
-}
-
-/*
- * Whether blocks [first, first + blocks) are all free in the table. The
- * table, not the index, has the last word on what may be handed out:
- * heap_malloc asks this of the run the index found, so that a damaged
- * index can make a malloc fail but never hand out a taken block, and
- * heap_reserve of the range it was given. What it costs is the first
- * read of the run's entries, which the table's writes that follow would
- * otherwise only store to (docs/performance.md); a loop over eight
- * entries at a time measured no faster than this byte loop.
- */
-/*@ requires heap_storage(heap);
-    requires first + blocks <= heap->table->total;
-    assigns \nothing;
-    ensures \result <==> heap_entries_free(heap->table, first, first + blocks);
-*/
-static bool heap_blocks_are_free(const struct heap* heap, size_t first, size_t blocks)
-{
-    const HEAP_BLOCK_TABLE_ENTRY* entries = heap->table->entries;
-
-    /*@ loop invariant first <= i <= first + blocks;
-        loop invariant heap_entries_free(heap->table, first, i);
-        loop assigns i;
-        loop variant first + blocks - i;
-    */
-    for (size_t i = first; i < first + blocks; i++) {
-        if (entries[i] != HEAP_BLOCK_TABLE_ENTRY_FREE)
-            return false;
-    }
     return true;
 }
 
@@ -298,8 +319,7 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
             heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
             heap->blocks_taken;
     ensures zero: size == 0 ==> \result == \null;
-    ensures refused: \result == \null ==>
-        heap_entries_kept{Pre, Post}(heap->table, 0, 0) && heap->blocks_taken == \old(heap->blocks_taken);
+    ensures refused: \result == \null ==> heap_unchanged{Pre, Post}(heap);
     ensures allocated: \result != \null ==> \let blocks = heap_blocks_of_size(size);
         \exists integer start; 0 <= start && start + blocks <= heap->table->total &&
             \result == (char*)heap->saddr + start * VANA_HEAP_BLOCK_SIZE &&
@@ -319,10 +339,10 @@ void* heap_malloc(struct heap* heap, size_t size)
     /* The run found lies inside the table and is free in it: never false
      * of an index that agrees with the table, and what keeps a damaged
      * one from handing out a taken block or writing past the table. */
-    if (!heap_index_find(heap->table, blocks, &start) || start > heap->table->total - blocks ||
-        !heap_blocks_are_free(heap, start, blocks))
+    if (!heap_index_find(heap->table, blocks, &start) || start > heap->table->total - blocks)
         return NULL;
-    heap_mark_blocks_taken(heap, start, blocks);
+    if (!heap_mark_blocks_taken(heap, start, blocks))
+        return NULL;
     return heap_block_to_address(heap, start);
 }
 
@@ -524,11 +544,15 @@ size_t heap_allocation_blocks(const struct heap* heap, const void* ptr)
             heap_entries_kept{Pre, Post}(heap->table, first, end_block) &&
             heap->blocks_taken == (size_t)(\old(heap->blocks_taken) + (end_block - first));
         ensures valid: \old(heap_valid(heap)) ==> heap_valid(heap);
-    behavior refused:
-        assumes !heap_range_inside(heap, start, end) ||
-                !heap_entries_free(heap->table, heap_first_block(heap, start), heap_end_block(heap, end));
+    behavior outside:
+        assumes !heap_range_inside(heap, start, end);
         assigns \nothing;
         ensures \result == -EINVARG;
+    behavior overlapping:
+        assumes heap_range_inside(heap, start, end) &&
+                !heap_entries_free(heap->table, heap_first_block(heap, start), heap_end_block(heap, end));
+        ensures \result == -EINVARG;
+        ensures kept: heap_unchanged{Pre, Post}(heap);
     complete behaviors;
     disjoint behaviors;
 */
@@ -542,9 +566,8 @@ int heap_reserve(struct heap* heap, void* start, void* end)
 
     size_t first = heap_block_to_index(heap, start);
     size_t blocks = heap_size_to_blocks((uintptr_t)end - heap_start) - first;
-    if (!heap_blocks_are_free(heap, first, blocks))
+    if (!heap_mark_blocks_taken(heap, first, blocks))
         return -EINVARG;
-    heap_mark_blocks_taken(heap, first, blocks);
     return 0;
 }
 

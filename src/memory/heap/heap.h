@@ -147,6 +147,15 @@ struct heap
         \forall integer k; 0 <= k < \at(table->total, L1) && (k < first || end <= k) ==>
             \at(table->entries[k], L2) == \at(table->entries[k], L1);
 
+    // The heap is as it was at L1: every entry, the index and the counter.
+    predicate heap_unchanged{L1, L2}(struct heap* heap) =
+        heap_entries_kept{L1, L2}(\at(heap->table, L1), 0, 0) &&
+        \at(heap->blocks_taken, L2) == \at(heap->blocks_taken, L1) &&
+        (\forall integer w; 0 <= w < HEAP_INDEX_WORDS(\at(heap->table->total, L1)) ==>
+            \at(heap->table->free_map[w], L2) == \at(heap->table->free_map[w], L1)) &&
+        (\forall integer b; 0 <= b < HEAP_INDEX_BYTES(\at(heap->table->total, L1)) ==>
+            \at(heap->table->free_runs[b], L2) == \at(heap->table->free_runs[b], L1));
+
     // [first, last] is the run heap_free follows from first: HAS_NEXT on
     // every block before last, and last without it or the table's last block.
     predicate heap_run{L}(struct heap_table* table, integer first, integer last) =

@@ -119,19 +119,6 @@ static uint64_t summary_from_map(const struct heap_table* table, size_t s)
     return summary;
 }
 
-/* The bits of word w that stand for blocks in [first, end); the word must overlap the range. */
-/*@ requires first < end && w * WORD_BLOCKS < end && first < (w + 1) * WORD_BLOCKS;
-    requires (w + 1) * WORD_BLOCKS <= SIZE_MAX;
-    assigns \nothing;
-*/
-static uint64_t word_mask(size_t w, size_t first, size_t end)
-{
-    size_t base = w * WORD_BLOCKS;
-    size_t low = first > base ? first - base : 0;
-    size_t high = end < base + WORD_BLOCKS ? end - base : WORD_BLOCKS;
-    return ALL_FREE >> (WORD_BLOCKS - (high - low)) << low;
-}
-
 /* The free-map word that the table's entries imply: a byte walk, for building and checking only. */
 /*@ requires heap_table_storage(table);
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
@@ -523,29 +510,6 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
         return false;
     size_t inside = first_run_in_word(table->free_map[w], blocks);
     *start = inside < WORD_BLOCKS ? w * WORD_BLOCKS + inside : (w + 1) * WORD_BLOCKS - runs_of(table, SUFFIX)[w];
-    return true;
-}
-
-/**
- * heap_index_is_free - whether every block of [first, first + blocks) is free.
- * @table: an indexed table
- * @first: the first block, below table->total
- * @blocks: at least 1, with first + blocks <= table->total
- * Return: true when all are free.
- */
-bool heap_index_is_free(const struct heap_table* table, size_t first, size_t blocks)
-{
-    size_t end = first + blocks;
-
-    /*@ loop invariant first / WORD_BLOCKS <= w <= HEAP_INDEX_BITMAP_WORDS(table->total);
-        loop assigns w;
-        loop variant HEAP_INDEX_BITMAP_WORDS(table->total) - w;
-    */
-    for (size_t w = first / WORD_BLOCKS; w * WORD_BLOCKS < end; w++) {
-        uint64_t mask = word_mask(w, first, end);
-        if ((table->free_map[w] & mask) != mask)
-            return false;
-    }
     return true;
 }
 

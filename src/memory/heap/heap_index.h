@@ -25,12 +25,6 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
 
 /*@ requires heap_table_storage(table);
     requires blocks >= 1 && first + blocks <= table->total;
-    assigns \nothing;
-*/
-bool heap_index_is_free(const struct heap_table* table, size_t first, size_t blocks);
-
-/*@ requires heap_table_storage(table);
-    requires blocks >= 1 && first + blocks <= table->total;
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
             table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
 */
