@@ -621,6 +621,30 @@ static void heap_malloc_and_reserve_never_take_a_block_the_table_calls_taken(voi
     assert_unchanged(f, &before);
 }
 
+/*
+ * A taken entry in the middle or at the end of the run the index offers:
+ * the entries written before it are given back, so the table, the index
+ * and the counter are byte for byte as they were.
+ */
+static void heap_malloc_gives_back_a_partly_written_run(void** state)
+{
+    struct fixture* f = *state;
+    f->bytes.entries[3] = SINGLE;                    /* the index still calls it free */
+    struct snapshot before = take_snapshot(f);
+    assert_null(alloc_blocks(f, 8));                 /* blocks 0 to 2 written, then given back */
+    assert_unchanged(f, &before);
+
+    f->bytes.entries[3] = FREE;
+    f->bytes.entries[TEST_BLOCKS - 1] = SINGLE;
+    before = take_snapshot(f);
+    assert_null(alloc_blocks(f, TEST_BLOCKS));       /* all but the last written, then given back */
+    assert_unchanged(f, &before);
+
+    f->bytes.entries[TEST_BLOCKS - 1] = FREE;
+    assert_ptr_equal(alloc_blocks(f, TEST_BLOCKS), block(f, 0));
+    assert_int_equal(heap_check(&f->heap), 0);
+}
+
 /* ---- heap_check ---- */
 
 /*
@@ -1385,6 +1409,7 @@ int main(void)
         HEAP_TEST(heap_reserve_rejects_empty_range),
         HEAP_TEST(heap_reserve_is_freeable_from_start_rounded_down),
         HEAP_TEST(heap_malloc_and_reserve_never_take_a_block_the_table_calls_taken),
+        HEAP_TEST(heap_malloc_gives_back_a_partly_written_run),
         HEAP_TEST(heap_check_passes_on_valid_tables),
         HEAP_TEST(heap_check_detects_flags_on_free_entry),
         HEAP_TEST(heap_check_detects_unknown_type),
