@@ -336,9 +336,10 @@ void* heap_malloc(struct heap* heap, size_t size)
 
     if (blocks == 0 || blocks > heap->table->total - heap->blocks_taken)
         return NULL;
-    /* The run found lies inside the table and is free in it: never false
-     * of an index that agrees with the table, and what keeps a damaged
-     * one from handing out a taken block or writing past the table. */
+    /* The run found lies inside the table, and heap_mark_blocks_taken
+     * finds it free there: never false of an index that agrees with the
+     * table, and what keeps a damaged one from writing past the table or
+     * handing out a taken block. */
     if (!heap_index_find(heap->table, blocks, &start) || start > heap->table->total - blocks)
         return NULL;
     if (!heap_mark_blocks_taken(heap, start, blocks))
