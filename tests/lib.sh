@@ -88,6 +88,21 @@ count_checks() {
     done <"${2:-/dev/stdin}"
 }
 
+# run_checker NAME COMMAND...: run a checker script that prints "ok - " and
+# "not ok - " lines; its output goes to $LOG_DIR/NAME.checks (checker_out),
+# its lines are counted under NAME, and its exit status is left in
+# checker_status.
+run_checker() {
+    local name=$1
+    shift
+    checker_out="$LOG_DIR/$name.checks"
+    set +e
+    "$@" >"$checker_out" 2>&1
+    checker_status=$?
+    set -e
+    count_checks "$name" "$checker_out"
+}
+
 finish() {
     echo "$1: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]

@@ -270,13 +270,8 @@ source tests/user/shell.sh
 # --- an external oracle: QEMU's own page walk, sampled during churn -----------
 # tests/user/oracle.py boots a churn with a QMP socket, stops the CPU every
 # 100 ms and checks every user page QEMU finds (info mem, gva2gpa, xp).
-oracle_out="$LOG_DIR/oracle.out"
-set +e
-python3 tests/user/oracle.py >"$oracle_out" 2>&1
-oracle_status=$?
-set -e
-count_checks oracle "$oracle_out"
-samples=$(sed -n 's/^oracle: \([0-9]*\) samples .*/\1/p' "$oracle_out")
-check "oracle: no user page is the kernel's, another's, or page 0 (${samples:-0} samples)" test "$oracle_status" -eq 0
+run_checker oracle python3 tests/user/oracle.py
+samples=$(sed -n 's/^oracle: \([0-9]*\) samples .*/\1/p' "$checker_out")
+check "oracle: no user page is the kernel's, another's, or page 0 (${samples:-0} samples)" test "$checker_status" -eq 0
 
 finish user

@@ -21,11 +21,7 @@ check "views: QEMU exit status 3 (children were killed)" test "$status" -eq 3
 shell_input=build/test-logs/shell.input
 python3 tests/user/shell_check.py input "$shell_input"
 BOOT_INPUT=$shell_input boot shell 128 "poweroff init=vsh.elf" "vsh.elf,hello.elf,holes.elf,ticker.elf"
-shell_out="$LOG_DIR/shell.checks"
-set +e
-python3 tests/user/shell_check.py check "$log" "$klog" >"$shell_out" 2>&1
-set -e
-count_checks shell "$shell_out"
+run_checker shell python3 tests/user/shell_check.py check "$log" "$klog"
 check "shell: init=vsh.elf starts the shell alone" has_kernel_line "vana: started process 1 (vsh.elf)"
 check "shell: no kernel panic" bash -c "! grep -q panic '$log'"
 check "shell: kernel heap back where it started" heap_lines_equal
@@ -43,10 +39,5 @@ check "make run: kernel heap back where it started" heap_lines_equal
 check "make run: QEMU exit status 1" test "$status" -eq 1
 
 # --- the PS/2 keyboard: keys pressed through QMP, the path of IRQ 1 ---------
-keyboard_out="$LOG_DIR/keyboard.checks"
-set +e
-python3 tests/user/keyboard.py >"$keyboard_out" 2>&1
-keyboard_status=$?
-set -e
-count_checks keyboard "$keyboard_out"
-check "keyboard: the script ran to its end" test "$keyboard_status" -eq 0
+run_checker keyboard python3 tests/user/keyboard.py
+check "keyboard: the script ran to its end" test "$checker_status" -eq 0
