@@ -14,9 +14,13 @@
  * index are real. glibc gets real malloc calls of the same byte sizes.
  *
  * Each figure is the time of one malloc plus one free, the harness
- * included: a random number and a list update per call, the same for
- * every allocator. The "harness" column is that part alone, measured with
- * an allocator that does nothing; subtract it to see the heap by itself.
+ * included, the same for every allocator. The steady workloads are
+ * recorded once (their random choices made, on Vana's heap, untimed) and
+ * replayed on each allocator: the harness is then a sequential read of
+ * the next step and a slot per allocation. The other workloads are loops
+ * simple enough to need no recording. The "harness" column is the harness
+ * alone, measured with an allocator that does nothing; subtract it to see
+ * the heap by itself.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <stdbool.h>
@@ -165,26 +169,75 @@ static double now_ns(void)
     return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
 }
 
-/* The live allocations, in the order the workload made them. */
+/* The live allocations, in the order the workload made them, each in a numbered slot. */
 struct allocation
 {
     void* ptr;
     size_t blocks;
+    uint32_t slot;
 };
 static struct allocation live[MAX_BLOCKS];
 static size_t live_count, live_blocks;
 
+/*
+ * A recorded workload: allocate 'blocks' into a slot, or (blocks == 0)
+ * free what the slot holds. The steady workloads are recorded once and
+ * replayed on every allocator, so that what is timed is the allocator's
+ * malloc and free and a sequential read of the next step, not the
+ * random numbers and list updates that choose the steps.
+ */
+struct step
+{
+    uint32_t slot;
+    uint32_t blocks;
+};
+struct trace
+{
+    struct step* steps;
+    size_t count, capacity;
+    size_t timed_from;   /* steps before this fill the heap and let it settle, untimed */
+    size_t timed_pairs;  /* the timed steps' mallocs and frees, over 2 */
+};
+static struct trace trace;
+static uint32_t free_slots[MAX_BLOCKS];
+static size_t free_slot_count;
+
+static void trace_add(uint32_t slot, size_t blocks)
+{
+    if (trace.count == trace.capacity) {
+        trace.capacity = trace.capacity ? 2 * trace.capacity : 1 << 16;
+        trace.steps = realloc(trace.steps, trace.capacity * sizeof(*trace.steps));
+        if (!trace.steps)
+            fail("out of memory for the trace");
+    }
+    trace.steps[trace.count++] = (struct step){slot, (uint32_t)blocks};
+}
+
 static void live_add(void* ptr, size_t blocks)
 {
-    live[live_count++] = (struct allocation){ptr, blocks};
+    uint32_t slot = free_slots[--free_slot_count];
+    live[live_count++] = (struct allocation){ptr, blocks, slot};
     live_blocks += blocks;
+    trace_add(slot, blocks);
 }
 
 static void live_release(const struct subject* s, size_t index)
 {
     s->release(live[index].ptr);
+    trace_add(live[index].slot, 0);
+    free_slots[free_slot_count++] = live[index].slot;
     live_blocks -= live[index].blocks;
     live[index] = live[--live_count];
+}
+
+/* Forget the live list and the trace, and number every slot free again. */
+static void live_reset(void)
+{
+    live_count = live_blocks = 0;
+    trace.count = trace.timed_from = trace.timed_pairs = 0;
+    for (size_t i = 0; i < MAX_BLOCKS; i++)
+        free_slots[i] = (uint32_t)(MAX_BLOCKS - 1 - i);
+    free_slot_count = MAX_BLOCKS;
 }
 
 /*
@@ -198,7 +251,7 @@ static uint64_t live_release_all(const struct subject* s)
         fingerprint = fingerprint * 31 + (uintptr_t)live[i].ptr;
         s->release(live[i].ptr);
     }
-    live_count = live_blocks = 0;
+    live_reset();
     return fingerprint;
 }
 
@@ -212,55 +265,101 @@ struct result
 
 /*
  * One step of the steady state: free random live allocations until a new
- * one of mixed size fits under the level, then allocate it. Returns
- * whether the allocation succeeded.
+ * one of mixed size fits under the level, then allocate it. Returns the
+ * mallocs and frees it made. A failed allocation is recorded too, so
+ * that a replay asks for it again, and then a free of its slot, so that
+ * an allocator that does not fail (glibc) gives it back; the block heaps
+ * skip that free, as their slot holds NULL.
  */
-static bool steady_step(const struct subject* s, uint64_t* random, size_t level, size_t* frees)
+static size_t steady_step(const struct subject* s, uint64_t* random, size_t level)
 {
-    size_t blocks = mixed_blocks(random);
-    while (live_count > 0 && live_blocks + blocks > level) {
+    size_t blocks = mixed_blocks(random), calls = 1;
+    for (; live_count > 0 && live_blocks + blocks > level; calls++)
         live_release(s, random_below(random, live_count));
-        (*frees)++;
-    }
     void* ptr = s->allocate(blocks);
-    if (ptr)
+    if (ptr) {
         live_add(ptr, blocks);
-    return ptr != NULL;
+    } else {
+        trace_add(free_slots[free_slot_count - 1], blocks);
+        trace_add(free_slots[free_slot_count - 1], 0);
+    }
+    return calls;
 }
 
 /*
- * Steady state at 'percent' occupancy: fill the heap to that level with
- * mixed sizes, run as many steps again untimed so that the holes settle
- * into their steady pattern, then time 'operations' steps. Random frees
- * leave holes everywhere, and leftmost fit refills those near the start
- * first.
+ * Record the steady state at 'percent' occupancy, running it on Vana's
+ * heap: fill the heap to that level with mixed sizes, run as many steps
+ * again so that the holes settle into their steady pattern (both
+ * untimed), then 'operations' steps to time. Random frees leave holes
+ * everywhere, and leftmost fit refills those near the start first. Every
+ * allocator replays the same steps; the seed's, placing alike, fails
+ * where Vana's failed, and the benchmark checks that it does.
  */
-static struct result steady(const struct subject* s, size_t heap_blocks, unsigned percent, size_t operations)
+static void record_steady(size_t heap_blocks, unsigned percent, size_t operations)
 {
+    const struct subject* recorder = &subjects[VANA];
     uint64_t random = 0x9E3779B97F4A7C15ull;
-    size_t level = heap_blocks * percent / 100, frees = 0;
-    struct result r = {0};
+    size_t level = heap_blocks * percent / 100;
 
-    s->start(heap_blocks);
+    live_reset();
+    recorder->start(heap_blocks);
     for (;;) {
         size_t blocks = mixed_blocks(&random);
         if (live_blocks + blocks > level)
             break;
-        void* ptr = s->allocate(blocks);
+        void* ptr = recorder->allocate(blocks);
         if (!ptr)
             fail("the fill before a steady workload failed");
         live_add(ptr, blocks);
     }
     for (size_t op = 0; op < operations; op++)
-        steady_step(s, &random, level, &frees);
-
-    frees = 0;
-    double start = now_ns();
+        steady_step(recorder, &random, level);
+    trace.timed_from = trace.count;
+    size_t calls = 0;
     for (size_t op = 0; op < operations; op++)
-        r.failures += !steady_step(s, &random, level, &frees);
+        calls += steady_step(recorder, &random, level);
+    trace.timed_pairs = calls / 2;
+    for (size_t i = 0; i < live_count; i++)
+        recorder->release(live[i].ptr);
+}
+
+/* Replay steps [first, last) of the trace on s; return the allocations that failed. */
+static size_t replay(const struct subject* s, void** slots, size_t first, size_t last)
+{
+    size_t failures = 0;
+    for (size_t i = first; i < last; i++) {
+        struct step step = trace.steps[i];
+        if (step.blocks) {
+            void* ptr = s->allocate(step.blocks);
+            slots[step.slot] = ptr;
+            failures += ptr == NULL;
+        } else if (slots[step.slot]) {
+            s->release(slots[step.slot]);
+            slots[step.slot] = NULL;
+        }
+    }
+    return failures;
+}
+
+/* The recorded steady state on s: the timed steps' malloc+free pairs. */
+static struct result steady(const struct subject* s, size_t heap_blocks)
+{
+    static void* slots[MAX_BLOCKS];
+    struct result r = {0};
+
+    s->start(heap_blocks);
+    memset(slots, 0, sizeof(slots));
+    replay(s, slots, 0, trace.timed_from);
+    double start = now_ns();
+    r.failures = replay(s, slots, trace.timed_from, trace.count);
     r.ns = now_ns() - start;
-    r.pairs = (operations + frees) / 2;
-    r.fingerprint = live_release_all(s);
+    r.pairs = trace.timed_pairs;
+    for (size_t i = 0; i < MAX_BLOCKS; i++) {
+        if (slots[i]) {
+            r.fingerprint = r.fingerprint * 31 + (uintptr_t)slots[i] + i;
+            s->release(slots[i]);
+        }
+    }
     return r;
 }
 
@@ -286,7 +385,7 @@ static struct result fill_and_drain(const struct subject* s, size_t heap_blocks,
         void* ptr = s->allocate(1);
         if (!ptr)
             fail("fill-and-drain: the heap filled early");
-        live[i] = (struct allocation){ptr, 1};
+        live[i] = (struct allocation){ptr, 1, 0};
     }
     for (size_t i = 0; i < heap_blocks; i++)
         s->release(live[order[i]].ptr);
@@ -335,6 +434,7 @@ static struct result checkerboard(const struct subject* s, size_t heap_blocks, s
     size_t holes_end = heap_blocks / 10 * 9;
     struct result r = {0};
 
+    live_reset();
     s->start(heap_blocks);
     for (size_t i = 0; i < holes_end; i++) {
         void* ptr = s->allocate(1);
@@ -392,7 +492,7 @@ static const struct workload workloads[] = {
 static struct result run_workload(const struct workload* w, const struct subject* s)
 {
     if (w->percent)
-        return steady(s, w->heap_blocks, w->percent, w->operations);
+        return steady(s, w->heap_blocks);
     return w->run(s, w->heap_blocks, w->operations);
 }
 
@@ -420,6 +520,8 @@ int main(void)
     for (size_t w = 0; w < WORKLOADS; w++) {
         for (size_t s = 0; s < SUBJECTS; s++)
             best[w][s] = 1e300;
+        if (workloads[w].percent)
+            record_steady(workloads[w].heap_blocks, workloads[w].percent, workloads[w].operations);
         for (int repeat = 0; repeat < REPEATS; repeat++) {
             uint64_t placed[SUBJECTS];
             for (size_t s = 0; s < SUBJECTS; s++) {
