@@ -37,6 +37,114 @@
 #define ALL_FREE UINT64_MAX
 #define FITS_LIMIT 127   /* fits counts at most this, so that 8 bytes compare at once (below) */
 
+/*@ // The agreements of heap.h at one bit, proved once here so that the
+    // functions' goals need only instantiate them.
+    lemma heap_bit_of_zero: \forall integer k; 0 <= k < 64 ==> !heap_bit(0, k);
+    lemma heap_index_covers: \forall integer total; 0 <= total ==>
+        total <= HEAP_INDEX_SUMMARY_WORDS(total) * 64 * 64;
+    lemma heap_word_in_map: \forall integer w, k, total; 0 <= w && 0 <= k && w * 64 + k < total ==>
+        w < HEAP_INDEX_BITMAP_WORDS(total);
+    lemma heap_summary_set_bit{L}: \forall struct heap_table* table, integer i, j;
+        heap_summary_agrees(table) &&
+        HEAP_INDEX_BITMAP_WORDS(table->total) <= i < HEAP_INDEX_WORDS(table->total) && 0 <= j < 64 &&
+        heap_bit(table->free_map[i], j) ==>
+        (i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) &&
+        table->free_map[(i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j] != 0;
+    lemma heap_map_set_bit{L}: \forall struct heap_table* table, integer w, k;
+        heap_map_agrees(table) && 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) && 0 <= k < 64 &&
+        heap_bit(table->free_map[w], k) ==>
+        w * 64 + k < table->total && table->entries[w * 64 + k] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+*/
+
+/*
+ * Ghost code, for heap_index_find's proof only (docs/proofs.md). Each
+ * says what the index says when it agrees with the table, so that a
+ * caller may call it whether or not it does.
+ *
+ * summary_clear_bit: a clear summary bit stands for a map word that is
+ * 0. A lemma called by name, so that the provers need not find the
+ * instance themselves.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires s < HEAP_INDEX_SUMMARY_WORDS(table->total) && j < 64;
+       requires s * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total);
+       assigns \nothing;
+       ensures heap_summary_agrees(table) &&
+           !heap_bit(table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + s], j) ==>
+           table->free_map[s * 64 + j] == 0;
+    @/
+    static void summary_clear_bit(const struct heap_table* table, size_t s, size_t j)
+    {
+    }
+*/
+
+/*@ // The index agrees with the table and has no free block before block
+    // c of map word s * 64 + r: summary words [0, s) are 0, bits [0, r) of
+    // summary word s are clear, and bits [0, c) of that map word are clear.
+    predicate index_empty_before{L}(struct heap_table* table, integer s, integer r, integer c) =
+        heap_map_agrees(table) && heap_summary_agrees(table) &&
+        (\forall integer i; HEAP_INDEX_BITMAP_WORDS(table->total) <= i < HEAP_INDEX_BITMAP_WORDS(table->total) + s ==>
+            table->free_map[i] == 0) &&
+        (\forall integer j; 0 <= j < r ==> !heap_bit(table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + s], j)) &&
+        (c > 0 ==> s * 64 + r < HEAP_INDEX_BITMAP_WORDS(table->total) &&
+                   \forall integer k; 0 <= k < c ==> !heap_bit(table->free_map[s * 64 + r], k));
+*/
+
+/*
+ * taken_before: when index_empty_before holds, the blocks before block c
+ * of map word s * 64 + r are taken. A walk over the blocks by word and
+ * bit, so that the provers never take a block number apart.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires s <= HEAP_INDEX_SUMMARY_WORDS(table->total) && r < 64 && c < 64;
+       requires s == HEAP_INDEX_SUMMARY_WORDS(table->total) ==> r == 0 && c == 0;
+       assigns \nothing;
+       ensures taken: index_empty_before(table, s, r, c) ==>
+           \forall integer b; 0 <= b < (s * 64 + r) * 64 + c && b < table->total ==>
+               table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+    @/
+    static void taken_before(const struct heap_table* table, size_t s, size_t r, size_t c)
+    {
+        size_t gs = 0, gj = 0, gk = 0;
+        /@ loop invariant 0 <= gk < 64 && 0 <= gj < 64 && 0 <= gs;
+           loop invariant b == (gs * 64 + gj) * 64 + gk;
+           loop invariant index_empty_before(table, s, r, c) ==>
+               \forall integer b2; 0 <= b2 < b && b2 < table->total ==>
+                   table->entries[b2] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+           loop assigns b, gs, gj, gk;
+           loop variant table->total - b;
+        @/
+        for (size_t b = 0; b < table->total && (gs < s || (gs == s && (gj < r || (gj == r && gk < c)))); b++) {
+            /@ assert in_map: gs * 64 + gj < HEAP_INDEX_BITMAP_WORDS(table->total); @/
+            /@ assert in_summary: gs < HEAP_INDEX_SUMMARY_WORDS(table->total); @/
+            /@ assert summary_word: index_empty_before(table, s, r, c) && gs < s ==>
+                   table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + gs] == 0; @/
+            /@ assert summary_zero_bit: index_empty_before(table, s, r, c) && gs < s ==>
+                   !heap_bit(table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + gs], gj); @/
+            /@ assert summary_clear_bit: index_empty_before(table, s, r, c) && gs == s && gj < r ==>
+                   !heap_bit(table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + gs], gj); @/
+            summary_clear_bit(table, gs, gj);
+            /@ assert word_clear: index_empty_before(table, s, r, c) && (gs < s || (gs == s && gj < r)) ==>
+                   table->free_map[gs * 64 + gj] == 0; @/
+            /@ assert zero_word_bit: index_empty_before(table, s, r, c) && (gs < s || (gs == s && gj < r)) ==>
+                   !heap_bit(table->free_map[gs * 64 + gj], gk); @/
+            /@ assert last_word_bit: index_empty_before(table, s, r, c) && gs == s && gj == r ==>
+                   !heap_bit(table->free_map[gs * 64 + gj], gk); @/
+            gk++;
+            if (gk == 64) {
+                gk = 0;
+                gj++;
+                if (gj == 64) {
+                    gj = 0;
+                    gs++;
+                }
+            }
+        }
+    }
+*/
+
 /*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
     assigns \nothing;
     ensures \result == HEAP_INDEX_BITMAP_WORDS(table->total);
@@ -482,22 +590,57 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
     if (blocks == 1) {
         /* The most common request: the first word with a free block, from the summary. */
         const uint64_t* summary = summary_of(table);
+        size_t s;
         /*@ loop invariant 0 <= s <= HEAP_INDEX_SUMMARY_WORDS(table->total);
+            loop invariant summary_zero: \forall integer i;
+                HEAP_INDEX_BITMAP_WORDS(table->total) <= i < HEAP_INDEX_BITMAP_WORDS(table->total) + s ==>
+                    table->free_map[i] == 0;
             loop assigns s;
             loop variant HEAP_INDEX_SUMMARY_WORDS(table->total) - s;
         */
-        for (size_t s = 0; s < summary_words_of(table); s++) {
+        for (s = 0; s < summary_words_of(table); s++) {
             if (summary[s] != 0) {
-                size_t w = s * WORD_BLOCKS + (size_t)lowest_set_bit(summary[s]);
+                unsigned bit = lowest_set_bit(summary[s]);
+                size_t w = s * WORD_BLOCKS + (size_t)bit;
+                //@ assert summary_bit: heap_bit(summary[s], bit);
+                //@ assert summary_below: \forall integer j; 0 <= j < bit ==> !heap_bit(summary[s], j);
+                /*@ assert word_found: heap_summary_agrees(table) ==>
+                        w < HEAP_INDEX_BITMAP_WORDS(table->total) && table->free_map[w] != 0;
+                */
                 /* Never true of an index that agrees with itself (a summary bit
                  * stands for a word with a free block); one compare each keeps
                  * a damaged index from reading past the map. */
                 if (w >= words_of(table) || table->free_map[w] == 0)
                     return false;
-                *start = w * WORD_BLOCKS + (size_t)lowest_set_bit(table->free_map[w]);
+                unsigned block = lowest_set_bit(table->free_map[w]);
+                //@ assert block_bit: heap_bit(table->free_map[w], block);
+                //@ assert block_below: \forall integer k; 0 <= k < block ==> !heap_bit(table->free_map[w], k);
+                /*@ assert empty_before: heap_map_agrees(table) && heap_summary_agrees(table) ==>
+                        index_empty_before(table, s, bit, block);
+                */
+                //@ ghost taken_before(table, s, bit, block);
+                /*@ assert block_free: heap_map_agrees(table) ==>
+                        w * 64 + block < table->total &&
+                        table->entries[w * 64 + block] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+                */
+                /*@ assert taken_below: heap_map_agrees(table) && heap_summary_agrees(table) ==>
+                        \forall integer b; 0 <= b < w * 64 + block ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+                */
+                *start = w * WORD_BLOCKS + (size_t)block;
+                //@ assert start_is: *start == w * 64 + block;
+                /*@ assert start_free: heap_map_agrees(table) ==>
+                        *start < table->total && table->entries[*start] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+                */
+                /*@ assert leftmost: heap_map_agrees(table) && heap_summary_agrees(table) ==>
+                        \forall integer b; 0 <= b < *start ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+                */
                 return true;
             }
         }
+        //@ ghost taken_before(table, s, 0, 0);
+        /*@ assert none_free: heap_map_agrees(table) && heap_summary_agrees(table) ==>
+                \forall integer b; 0 <= b < table->total ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+        */
         return false;
     }
     if (blocks == 0)

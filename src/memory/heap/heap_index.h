@@ -20,6 +20,11 @@ void heap_index_build(struct heap_table* table);
 /*@ requires heap_table_storage(table);
     requires \valid(start) && \separated(start, table);
     assigns *start;
+    ensures one_block_leftmost: blocks == 1 && heap_map_agrees(table) && heap_summary_agrees(table) ==>
+        (\result <==> \exists integer b; 0 <= b < table->total &&
+                                         table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE) &&
+        (\result ==> *start < table->total && table->entries[*start] == HEAP_BLOCK_TABLE_ENTRY_FREE &&
+                     \forall integer b; 0 <= b < *start ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE);
 */
 bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* start);
 
