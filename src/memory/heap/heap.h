@@ -164,6 +164,8 @@ struct heap
 
     predicate heap_entries_free{L}(struct heap_table* table, integer first, integer end) =
         \forall integer i; first <= i < end ==> table->entries[i] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+    predicate heap_entries_taken{L}(struct heap_table* table, integer first, integer end) =
+        \forall integer i; first <= i < end ==> table->entries[i] != HEAP_BLOCK_TABLE_ENTRY_FREE;
 
     // [start, start + blocks) holds one allocation, as heap_malloc writes
     // it: the first block taken and IS_FIRST, HAS_NEXT on every block but

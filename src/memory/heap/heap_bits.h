@@ -36,6 +36,12 @@ static inline unsigned leading_zero_bits(uint64_t x);
 */
 static inline uint64_t load_eight(const uint8_t* bytes);
 
+/*@ // Block b is bit b % 64 of word b / 64 (first, before the lemmas on
+    // bits below are there to distract the provers).
+    lemma heap_block_split: \forall integer b; 0 <= b ==>
+        b == b / 64 * 64 + b % 64 && 0 <= b / 64 && 0 <= b % 64 < 64;
+*/
+
 /*@ // The bits of what the index computes, each lemma a goal of its own
     // (docs/proofs.md, "The index's bits"). The provers are given WP's bit
     // library as axioms on unbounded integers, which they cannot chain by
@@ -46,6 +52,7 @@ static inline uint64_t load_eight(const uint8_t* bytes);
     // spell heap_bit out, so that WP's simplifier computes each case.)
     lemma heap_bit_all_ones: \forall integer k; 0 <= k < 64 ==> ((UINT64_MAX >> k) & 1) == 1;
     lemma heap_bit_zero: \forall integer k; 0 <= k < 64 ==> ((0 >> k) & 1) == 0;
+    lemma heap_bit_above: \forall uint64_t x; \forall integer k; 64 <= k ==> !heap_bit(x, k);
     lemma heap_bit_or: \forall integer x, y, k; 0 <= k ==>
         (heap_bit(x | y, k) <==> (heap_bit(x, k) || heap_bit(y, k)));
     lemma heap_bit_and: \forall integer x, y, k; 0 <= k ==>

@@ -202,12 +202,19 @@ static uint8_t* runs_of(const struct heap_table* table, enum run_array array)
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
     requires \separated(table, table->free_map + (0 .. HEAP_INDEX_WORDS(table->total) - 1));
     assigns table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + w / HEAP_INDEX_WORD_BLOCKS];
+    ensures summary_agrees: \at(heap_summary_agrees_except(table, w), Pre) ==> heap_summary_agrees(table);
+    ensures map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
 */
 static void summarize_word(struct heap_table* table, size_t w)
 {
     uint64_t* summary = &summary_of(table)[w / WORD_BLOCKS];
     uint64_t bit = (uint64_t)1 << w % WORD_BLOCKS;
+    //@ assert bit_is: \forall integer j; 0 <= j < 64 ==> (heap_bit(bit, j) <==> j == w % 64);
+    //@ ghost uint64_t before = *summary;
     *summary = (*summary & ~bit) | (table->free_map[w] != 0 ? bit : 0);
+    /*@ assert word_bits: \forall integer j; 0 <= j < 64 ==>
+            (heap_bit(*summary, j) <==> (j == w % 64 ? table->free_map[w] != 0 : heap_bit(before, j)));
+    */
 }
 
 /* The summary word s that the map's words imply. */
@@ -350,6 +357,7 @@ static uint8_t fits_of(const uint8_t* prefix, const uint8_t* suffix, const uint8
 /*@ requires heap_table_storage(table);
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
     assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    ensures map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
 */
 static inline __attribute__((always_inline)) void describe_word(struct heap_table* table, size_t w)
 {
@@ -397,6 +405,12 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
     requires blocks >= 1 && first + blocks <= table->total;
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
             table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    ensures map_agrees: first / HEAP_INDEX_WORD_BLOCKS == (first + blocks - 1) / HEAP_INDEX_WORD_BLOCKS &&
+        \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+        (free ==> heap_entries_free(table, first, first + blocks)) &&
+        (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+    ensures summary_agrees: first / HEAP_INDEX_WORD_BLOCKS == (first + blocks - 1) / HEAP_INDEX_WORD_BLOCKS &&
+        \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
 */
 static void mark(struct heap_table* table, size_t first, size_t blocks, bool free)
 {
@@ -406,14 +420,38 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     uint64_t before = table->free_map[w];
 
     //@ assert last < HEAP_INDEX_BITMAP_WORDS(table->total);
+    //@ assert one_word: w == last <==> first / 64 == (first + blocks - 1) / 64;
     if (w == last) {
         /* Most updates: one word, described in line unless its runs of two or more stayed the same. */
+        //@ assert first_bits: \forall integer k; 0 <= k < 64 ==> (heap_bit(mask, k) <==> first % 64 <= k);
+        /*@ assert last_bits: \forall integer k; 0 <= k < 64 ==>
+                (heap_bit(last_mask, k) <==> k <= (first + blocks - 1) % 64);
+        */
         mask &= last_mask;
+        /*@ assert mask_bits: \forall integer k; 0 <= k < 64 ==>
+                (heap_bit(mask, k) <==> first <= w * 64 + k < first + blocks);
+        */
         uint64_t after = free ? before | mask : before & ~mask;
+        /*@ assert after_bits: \forall integer k; 0 <= k < 64 ==>
+                (heap_bit(after, k) <==> (first <= w * 64 + k < first + blocks ? free : heap_bit(before, k)));
+        */
         table->free_map[w] = after;
+        /*@ assert map_agrees: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+                (free ==> heap_entries_free(table, first, first + blocks)) &&
+                (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+        */
+        //@ assert summary_but_w: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees_except(table, w);
         summarize_word(table, w);
+        /*@ assert map_summarized: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+                (free ==> heap_entries_free(table, first, first + blocks)) &&
+                (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+        */
         if (without_lone_blocks(before) != without_lone_blocks(after))
             describe_word(table, w);
+        /*@ assert map_kept: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+                (free ==> heap_entries_free(table, first, first + blocks)) &&
+                (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+        */
         return;
     }
     /*@ loop invariant w <= i <= last;
