@@ -203,7 +203,8 @@ static uint8_t* runs_of(const struct heap_table* table, enum run_array array)
     requires \separated(table, table->free_map + (0 .. HEAP_INDEX_WORDS(table->total) - 1));
     assigns table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + w / HEAP_INDEX_WORD_BLOCKS];
     ensures summary_agrees: \at(heap_summary_agrees_except(table, w), Pre) ==> heap_summary_agrees(table);
-    ensures map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
+    ensures map_kept: \forall integer first, end;
+        \at(heap_map_agrees_except(table, first, end), Pre) ==> heap_map_agrees_except(table, first, end);
 */
 static void summarize_word(struct heap_table* table, size_t w)
 {
@@ -221,11 +222,18 @@ static void summarize_word(struct heap_table* table, size_t w)
 /*@ requires heap_table_storage(table);
     requires s < HEAP_INDEX_SUMMARY_WORDS(table->total);
     assigns \nothing;
+    ensures bits: \forall integer j; 0 <= j < 64 ==>
+        (heap_bit(\result, j) <==>
+         (s * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) && table->free_map[s * 64 + j] != 0));
 */
 static uint64_t summary_from_map(const struct heap_table* table, size_t s)
 {
     uint64_t summary = 0;
-    /*@ loop invariant s * WORD_BLOCKS <= w;
+    /*@ loop invariant s * WORD_BLOCKS <= w <= (s + 1) * WORD_BLOCKS;
+        loop invariant bits: \forall integer j; 0 <= j < 64 ==>
+            (heap_bit(summary, j) <==>
+             (s * 64 + j < w && s * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) &&
+              table->free_map[s * 64 + j] != 0));
         loop assigns w, summary;
         loop variant HEAP_INDEX_BITMAP_WORDS(table->total) - w;
     */
@@ -238,11 +246,16 @@ static uint64_t summary_from_map(const struct heap_table* table, size_t s)
 /*@ requires heap_table_storage(table);
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
     assigns \nothing;
+    ensures bits: \forall integer k; 0 <= k < 64 ==>
+        (heap_bit(\result, k) <==> (w * 64 + k < table->total && (table->entries[w * 64 + k] & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE));
 */
 static uint64_t word_from_table(const struct heap_table* table, size_t w)
 {
     uint64_t word = 0;
     /*@ loop invariant 0 <= b <= WORD_BLOCKS;
+        loop invariant bits: \forall integer k; 0 <= k < 64 ==>
+            (heap_bit(word, k) <==> (k < b && w * 64 + k < table->total &&
+                                     (table->entries[w * 64 + k] & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE));
         loop assigns b, word;
         loop variant WORD_BLOCKS - b;
     */
@@ -358,6 +371,7 @@ static uint8_t fits_of(const uint8_t* prefix, const uint8_t* suffix, const uint8
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
     assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
     ensures map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
+    ensures summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
 */
 static inline __attribute__((always_inline)) void describe_word(struct heap_table* table, size_t w)
 {
@@ -385,10 +399,14 @@ static inline __attribute__((always_inline)) void describe_word(struct heap_tabl
 /*@ requires heap_table_storage(table);
     requires first <= last < HEAP_INDEX_BITMAP_WORDS(table->total);
     assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    ensures map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
+    ensures summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
 */
 static void describe_words(struct heap_table* table, size_t first, size_t last)
 {
     /*@ loop invariant first <= w <= last + 1;
+        loop invariant map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
+        loop invariant summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
         loop assigns w, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
         loop variant last + 1 - w;
     */
@@ -405,12 +423,10 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
     requires blocks >= 1 && first + blocks <= table->total;
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
             table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
-    ensures map_agrees: first / HEAP_INDEX_WORD_BLOCKS == (first + blocks - 1) / HEAP_INDEX_WORD_BLOCKS &&
-        \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+    ensures map_agrees: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
         (free ==> heap_entries_free(table, first, first + blocks)) &&
         (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
-    ensures summary_agrees: first / HEAP_INDEX_WORD_BLOCKS == (first + blocks - 1) / HEAP_INDEX_WORD_BLOCKS &&
-        \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
+    ensures summary_agrees: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
 */
 static void mark(struct heap_table* table, size_t first, size_t blocks, bool free)
 {
@@ -421,12 +437,12 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
 
     //@ assert last < HEAP_INDEX_BITMAP_WORDS(table->total);
     //@ assert one_word: w == last <==> first / 64 == (first + blocks - 1) / 64;
+    //@ assert first_bits: \forall integer k; 0 <= k < 64 ==> (heap_bit(mask, k) <==> first % 64 <= k);
+    /*@ assert last_bits: \forall integer k; 0 <= k < 64 ==>
+            (heap_bit(last_mask, k) <==> k <= (first + blocks - 1) % 64);
+    */
     if (w == last) {
         /* Most updates: one word, described in line unless its runs of two or more stayed the same. */
-        //@ assert first_bits: \forall integer k; 0 <= k < 64 ==> (heap_bit(mask, k) <==> first % 64 <= k);
-        /*@ assert last_bits: \forall integer k; 0 <= k < 64 ==>
-                (heap_bit(last_mask, k) <==> k <= (first + blocks - 1) % 64);
-        */
         mask &= last_mask;
         /*@ assert mask_bits: \forall integer k; 0 <= k < 64 ==>
                 (heap_bit(mask, k) <==> first <= w * 64 + k < first + blocks);
@@ -455,18 +471,50 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
         return;
     }
     /*@ loop invariant w <= i <= last;
+        loop invariant mask_from: \forall integer k; 0 <= k < 64 ==> (heap_bit(mask, k) <==> first <= i * 64 + k);
+        loop invariant map_done: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+            (free ==> heap_entries_free(table, first, first + blocks)) &&
+            (!free ==> heap_entries_taken(table, first, first + blocks)) ==>
+            heap_map_agrees_except(table, i == w ? first : i * 64, first + blocks);
+        loop invariant summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
         loop assigns i, mask, table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1];
         loop variant last - i;
     */
     for (size_t i = w;; i++, mask = ALL_FREE) {
         if (i == last)
             mask &= last_mask;
+        /*@ assert mask_bits: \forall integer k; 0 <= k < 64 ==>
+                (heap_bit(mask, k) <==> first <= i * 64 + k < first + blocks);
+        */
+        //@ ghost uint64_t old_word = table->free_map[i];
         table->free_map[i] = free ? table->free_map[i] | mask : table->free_map[i] & ~mask;
+        /*@ assert word_bits: \forall integer k; 0 <= k < 64 ==>
+                (heap_bit(table->free_map[i], k) <==> (first <= i * 64 + k < first + blocks ? free : heap_bit(old_word, k)));
+        */
+        /*@ assert word_done: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+                (free ==> heap_entries_free(table, first, first + blocks)) &&
+                (!free ==> heap_entries_taken(table, first, first + blocks)) ==>
+                heap_map_agrees_except(table, (i + 1) * 64, first + blocks);
+        */
+        //@ assert summary_but_i: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees_except(table, i);
         summarize_word(table, i);
+        /*@ assert word_done_kept: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+                (free ==> heap_entries_free(table, first, first + blocks)) &&
+                (!free ==> heap_entries_taken(table, first, first + blocks)) ==>
+                heap_map_agrees_except(table, (i + 1) * 64, first + blocks);
+        */
         if (i == last)
             break;
     }
+    /*@ assert map_all: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+            (free ==> heap_entries_free(table, first, first + blocks)) &&
+            (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+    */
     describe_words(table, w, last);
+    /*@ assert map_described: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+            (free ==> heap_entries_free(table, first, first + blocks)) &&
+            (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+    */
 }
 
 /*
