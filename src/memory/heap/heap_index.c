@@ -40,6 +40,18 @@
 /*@ // The agreements of heap.h at one bit, proved once here so that the
     // functions' goals need only instantiate them.
     lemma heap_bit_of_zero: \forall integer k; 0 <= k < 64 ==> !heap_bit(0, k);
+    // A known entry (heap.h) is of the free type exactly when it is 0:
+    // one lemma per taken value, since the provers evaluate & on one
+    // constant only, then the five by cases.
+    lemma heap_type_taken: \forall integer e; e == HEAP_BLOCK_TABLE_ENTRY_TAKEN ==> (e & HEAP_BLOCK_TYPE_MASK) != 0;
+    lemma heap_type_first: \forall integer e; e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST) ==>
+        (e & HEAP_BLOCK_TYPE_MASK) != 0;
+    lemma heap_type_next: \forall integer e; e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT) ==>
+        (e & HEAP_BLOCK_TYPE_MASK) != 0;
+    lemma heap_type_first_next: \forall integer e;
+        e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST | HEAP_BLOCK_HAS_NEXT) ==> (e & HEAP_BLOCK_TYPE_MASK) != 0;
+    lemma heap_known_free: \forall integer e; heap_entry_known(e) ==>
+        ((e & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE <==> e == HEAP_BLOCK_TABLE_ENTRY_FREE);
     lemma heap_index_covers: \forall integer total; 0 <= total ==>
         total <= HEAP_INDEX_SUMMARY_WORDS(total) * 64 * 64;
     lemma heap_word_in_map: \forall integer w, k, total; 0 <= w && 0 <= k && w * 64 + k < total ==>
@@ -54,6 +66,25 @@
         heap_map_agrees(table) && 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) && 0 <= k < 64 &&
         heap_bit(table->free_map[w], k) ==>
         w * 64 + k < table->total && table->entries[w * 64 + k] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+*/
+
+/*@ // The map's agreement depends on the map words and the entries only.
+    lemma heap_map_agrees_kept{L1, L2}: \forall struct heap_table* table;
+        heap_map_agrees{L1}(table) && \at(table->total, L1) == \at(table->total, L2) &&
+        \at(table->free_map, L1) == \at(table->free_map, L2) && \at(table->entries, L1) == \at(table->entries, L2) &&
+        (\forall integer b; 0 <= b < \at(table->total, L1) ==> \at(table->entries[b], L1) == \at(table->entries[b], L2)) &&
+        (\forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(\at(table->total, L1)) ==>
+            \at(table->free_map[v], L1) == \at(table->free_map[v], L2)) ==>
+        heap_map_agrees{L2}(table);
+*/
+
+/*@ // The summary agrees with the map on its words below map index end
+    // (heap_index_build's summary loop).
+    predicate heap_summary_agrees_except_from{L}(struct heap_table* table, integer end) =
+        \forall integer i, j; HEAP_INDEX_BITMAP_WORDS(table->total) <= i < end && 0 <= j < 64 ==>
+            (heap_bit(table->free_map[i], j) <==>
+             ((i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) &&
+              table->free_map[(i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j] != 0));
 */
 
 /*
@@ -639,23 +670,48 @@ void heap_index_build(struct heap_table* table)
     size_t words = words_of(table);
 
     /*@ loop invariant 0 <= w <= words;
+        loop invariant built: \forall integer v, k; 0 <= v < w && 0 <= k < 64 ==>
+            (heap_bit(table->free_map[v], k) <==>
+             (v * 64 + k < table->total &&
+              (table->entries[v * 64 + k] & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE));
         loop assigns w, table->free_map[0 .. words - 1];
         loop variant words - w;
     */
     for (size_t w = 0; w < words; w++)
         table->free_map[w] = word_from_table(table, w);
+    //@ assert map_built: heap_entries_known(table) ==> heap_map_agrees(table);
     /*@ loop invariant 0 <= s <= HEAP_INDEX_SUMMARY_WORDS(table->total);
-        loop assigns s, table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1];
+        loop invariant built: heap_summary_agrees_except_from(table, HEAP_INDEX_BITMAP_WORDS(table->total) + s);
+        loop invariant map_words_kept: \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) ==>
+            table->free_map[v] == \at(table->free_map[v], LoopEntry);
+        loop assigns s, table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) .. HEAP_INDEX_WORDS(table->total) - 1];
         loop variant HEAP_INDEX_SUMMARY_WORDS(table->total) - s;
     */
-    for (size_t s = 0; s < summary_words_of(table); s++)
+    for (size_t s = 0; s < summary_words_of(table); s++) {
         summary_of(table)[s] = summary_from_map(table, s);
+        /*@ assert map_words_kept: \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) ==>
+                table->free_map[v] == \at(table->free_map[v], LoopCurrent);
+        */
+        /*@ assert summary_words_kept: \forall integer i;
+                HEAP_INDEX_BITMAP_WORDS(table->total) <= i < HEAP_INDEX_BITMAP_WORDS(table->total) + s ==>
+                table->free_map[i] == \at(table->free_map[i], LoopCurrent);
+        */
+        /*@ assert word_s: \forall integer j; 0 <= j < 64 ==>
+                (heap_bit(table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + s], j) <==>
+                 (s * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) && table->free_map[s * 64 + j] != 0));
+        */
+    }
+    //@ assert map_still_built: heap_entries_known(table) ==> heap_map_agrees(table);
     /*@ loop invariant 0 <= i <= HEAP_INDEX_BYTES(table->total);
+        loop invariant entries_kept: \forall integer b; 0 <= b < table->total ==>
+            table->entries[b] == \at(table->entries[b], LoopEntry);
+        loop invariant summary_kept: heap_summary_agrees(table);
         loop assigns i, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
         loop variant HEAP_INDEX_BYTES(table->total) - i;
     */
     for (size_t i = 0; i < HEAP_INDEX_RUN_ARRAYS * run_bytes_of(table); i++)
         table->free_runs[i] = 0;
+    //@ assert map_zeroed: heap_entries_known(table) ==> heap_map_agrees(table);
     if (words > 0)
         describe_words(table, 0, words - 1);
 }

@@ -14,6 +14,8 @@
 /*@ requires heap_table_storage(table);
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
             table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    ensures map_agrees: heap_entries_known(table) ==> heap_map_agrees(table);
+    ensures summary_agrees: heap_summary_agrees(table);
 */
 void heap_index_build(struct heap_table* table);
 
