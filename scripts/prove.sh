@@ -26,8 +26,11 @@ PROVE_OUT=build/prove
 # which a busy machine does not change, so the same goals are proved on
 # every run; the hardest goals need about 365,000. TIMEOUT, in seconds of
 # wall-clock time, is only a backstop far above that (about 14 s unloaded).
-FIRST_PROVERS=cvc4
-SECOND_PROVERS=cvc4,z3
+# "script" first: a goal with a proof script in WP_SCRIPTS is proved by
+# replaying it (WP's own tactics, each case then by Qed or a prover).
+FIRST_PROVERS=script,cvc4
+SECOND_PROVERS=script,cvc4,z3
+WP_SCRIPTS=scripts/wp-session
 STEPS=500000
 TIMEOUT=60
 PARALLEL=2
@@ -86,6 +89,7 @@ FRAMA_C_FLAGS=(
     -kernel-warn-key annot:missing-spec=inactive  # replaced by the call check below
     -warn-signed-downcast                 # also prove that no conversion to a signed type overflows
     -wp -wp-rte -wp-steps "$STEPS" -wp-timeout "$TIMEOUT" -wp-par "$PARALLEL" -wp-cache update -wp-cache-dir "$PROVE_OUT/cache"
+    -wp-session "$WP_SCRIPTS"             # the proof scripts: WP_SCRIPTS/script/GOAL.json
     -wp-smoke-tests -wp-no-smoke-dead-code -wp-no-smoke-dead-call -wp-no-smoke-dead-loop
     -wp-smoke-timeout "$SMOKE_TIMEOUT"
     -wp-warn-key pedantic-assigns=inactive  # \from clauses: only callers' precision, never soundness
@@ -147,6 +151,16 @@ done
 if acsl_of "${unit_files[@]}" | grep -nwE 'admit|assume|axiom|axiomatic' >/dev/null; then
     problems+=("an annotation uses admit, assume or axiom: $(acsl_of "${unit_files[@]}" |
         grep -wE 'admit|assume|axiom|axiomatic' | head -n 1)")
+fi
+# The proof scripts: only tactics that split a goal into cases WP then
+# proves (a script cannot admit a goal, but say so), and no Coq script
+# that admits one.
+allowed_tactics="Wp.range"
+while IFS= read -r tactic; do
+    [[ " $allowed_tactics " == *" $tactic "* ]] || problems+=("a proof script uses the tactic $tactic")
+done < <(cat "$WP_SCRIPTS"/script/*.json 2>/dev/null | grep -oE '"tactic": *"[^"]*"' | sed -E 's/.*"([^"]*)"$/\1/' | sort -u)
+if grep -rlwiE 'admit|admitted' "$WP_SCRIPTS" >/dev/null 2>&1; then
+    problems+=("a proof script admits a goal: $(grep -rlwiE 'admit|admitted' "$WP_SCRIPTS" | head -n 1)")
 fi
 # A behavior's 'assumes' only picks its case: allowed in a contract that
 # also says 'complete behaviors' and 'disjoint behaviors', goals WP proves,

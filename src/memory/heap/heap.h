@@ -123,13 +123,49 @@ struct heap
     predicate heap_counted{L}(struct heap* heap) =
         heap->blocks_taken == heap_taken_count(heap->table, heap->table->total);
 
-    // heap_valid: the table's part and the counter's. (The index's part,
-    // that it agrees with the table, is not stated yet: docs/proofs.md.)
+    // The index's part, bit by bit (docs/proofs.md). Bit k of x, counted
+    // from the lowest, is set: the one form every contract about bits
+    // uses, so that the provers meet a shifted mask only in the lemmas of
+    // heap_bits.h.
+    predicate heap_bit(integer x, integer k) = ((x >> k) & 1) == 1;
+
+    // The free map agrees with the table on every block outside
+    // [first, end): bit k of map word w is set exactly when block
+    // w * 64 + k is in the table and free, so the bits past its end are
+    // clear. (Said by word and bit, never by b / 64 and b % 64: the
+    // provers take a quotient apart far less readily than a product.)
+    predicate heap_map_agrees_except{L}(struct heap_table* table, integer first, integer end) =
+        \forall integer w, k; 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) && 0 <= k < HEAP_INDEX_WORD_BLOCKS &&
+            !(first <= w * HEAP_INDEX_WORD_BLOCKS + k < end) ==>
+            (heap_bit(table->free_map[w], k) <==>
+             (w * HEAP_INDEX_WORD_BLOCKS + k < table->total &&
+              table->entries[w * HEAP_INDEX_WORD_BLOCKS + k] == HEAP_BLOCK_TABLE_ENTRY_FREE));
+    predicate heap_map_agrees{L}(struct heap_table* table) = heap_map_agrees_except(table, 0, 0);
+
+    // The summary agrees with the map on every word but 'except': bit j of
+    // summary word s, which follows the map (index i = words + s), is set
+    // exactly when map word s * 64 + j exists and has a free block. (Every
+    // quantified index stands alone in an array access, so that the
+    // provers can find the instances they need.)
+    predicate heap_summary_agrees_except{L}(struct heap_table* table, integer except) =
+        \forall integer i, j; HEAP_INDEX_BITMAP_WORDS(table->total) <= i < HEAP_INDEX_WORDS(table->total) &&
+            0 <= j < HEAP_INDEX_WORD_BLOCKS &&
+            (i - HEAP_INDEX_BITMAP_WORDS(table->total)) * HEAP_INDEX_WORD_BLOCKS + j != except ==>
+            (heap_bit(table->free_map[i], j) <==>
+             ((i - HEAP_INDEX_BITMAP_WORDS(table->total)) * HEAP_INDEX_WORD_BLOCKS + j <
+                  HEAP_INDEX_BITMAP_WORDS(table->total) &&
+              table->free_map[(i - HEAP_INDEX_BITMAP_WORDS(table->total)) * HEAP_INDEX_WORD_BLOCKS + j] != 0));
+    predicate heap_summary_agrees{L}(struct heap_table* table) = heap_summary_agrees_except(table, -1);
+
+    // heap_valid: the table's part and the counter's. (The index's part
+    // is stated above but not yet part of it: docs/proofs.md.)
     predicate heap_valid{L}(struct heap* heap) =
         heap_table_valid(heap->table) && heap_counted(heap);
 
     predicate heap_entries_free{L}(struct heap_table* table, integer first, integer end) =
         \forall integer i; first <= i < end ==> table->entries[i] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+    predicate heap_entries_taken{L}(struct heap_table* table, integer first, integer end) =
+        \forall integer i; first <= i < end ==> table->entries[i] != HEAP_BLOCK_TABLE_ENTRY_FREE;
 
     // [start, start + blocks) holds one allocation, as heap_malloc writes
     // it: the first block taken and IS_FIRST, HAS_NEXT on every block but

@@ -3,6 +3,8 @@
 
 #include <stdint.h>
 
+#include "heap.h"   /* heap_bit, which the lemmas below are about */
+
 /*
  * The three machine operations the heap's index is built on: the
  * lowest set bit of a word (BSF or TZCNT), its highest (BSR or LZCNT),
@@ -33,6 +35,37 @@ static inline unsigned leading_zero_bits(uint64_t x);
     ensures assumed_little_endian: \forall integer k; 0 <= k < 8 ==> ((\result >> (8 * k)) & 0xFF) == bytes[k];
 */
 static inline uint64_t load_eight(const uint8_t* bytes);
+
+/*@ // Block b is bit b % 64 of word b / 64 (first, before the lemmas on
+    // bits below are there to distract the provers).
+    lemma heap_block_split: \forall integer b; 0 <= b ==>
+        b == b / 64 * 64 + b % 64 && 0 <= b / 64 && 0 <= b % 64 < 64;
+*/
+
+/*@ // The bits of what the index computes, each lemma a goal of its own
+    // (docs/proofs.md, "The index's bits"). The provers are given WP's bit
+    // library as axioms on unbounded integers, which they cannot chain by
+    // themselves to a shifted mask; these lemmas take one step each, and
+    // the contracts cite heap_bit only. The bits of the two constants are
+    // proved by cases on k (WP's Range tactic, scripts/wp-session), since
+    // no prover computes a constant's bit k for an unknown k. (Those two
+    // spell heap_bit out, so that WP's simplifier computes each case.)
+    lemma heap_bit_all_ones: \forall integer k; 0 <= k < 64 ==> ((UINT64_MAX >> k) & 1) == 1;
+    lemma heap_bit_zero: \forall integer k; 0 <= k < 64 ==> ((0 >> k) & 1) == 0;
+    lemma heap_bit_above: \forall uint64_t x; \forall integer k; 64 <= k ==> !heap_bit(x, k);
+    lemma heap_bit_or: \forall integer x, y, k; 0 <= k ==>
+        (heap_bit(x | y, k) <==> (heap_bit(x, k) || heap_bit(y, k)));
+    lemma heap_bit_and: \forall integer x, y, k; 0 <= k ==>
+        (heap_bit(x & y, k) <==> (heap_bit(x, k) && heap_bit(y, k)));
+    lemma heap_bit_not: \forall integer x, k; 0 <= k < 64 ==>
+        (heap_bit((uint64_t)~x, k) <==> !heap_bit(x, k));
+    lemma heap_bit_shift_right: \forall integer x, n, k; 0 <= n && 0 <= k ==>
+        (heap_bit(x >> n, k) <==> heap_bit(x, k + n));
+    lemma heap_bit_shift_left: \forall integer x, n, k; 0 <= n < 64 && 0 <= k < 64 ==>
+        (heap_bit((uint64_t)(x << n), k) <==> (n <= k && heap_bit(x, k - n)));
+    lemma heap_bit_one: \forall integer n, k; 0 <= n < 64 && 0 <= k < 64 ==>
+        (heap_bit((uint64_t)(1 << n), k) <==> n == k);
+*/
 
 #ifndef __FRAMAC__
 static inline unsigned lowest_set_bit(uint64_t x)

@@ -37,6 +37,145 @@
 #define ALL_FREE UINT64_MAX
 #define FITS_LIMIT 127   /* fits counts at most this, so that 8 bytes compare at once (below) */
 
+/*@ // The agreements of heap.h at one bit, proved once here so that the
+    // functions' goals need only instantiate them.
+    lemma heap_bit_of_zero: \forall integer k; 0 <= k < 64 ==> !heap_bit(0, k);
+    // A known entry (heap.h) is of the free type exactly when it is 0:
+    // one lemma per taken value, since the provers evaluate & on one
+    // constant only, then the five by cases.
+    lemma heap_type_taken: \forall integer e; e == HEAP_BLOCK_TABLE_ENTRY_TAKEN ==> (e & HEAP_BLOCK_TYPE_MASK) != 0;
+    lemma heap_type_first: \forall integer e; e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST) ==>
+        (e & HEAP_BLOCK_TYPE_MASK) != 0;
+    lemma heap_type_next: \forall integer e; e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_HAS_NEXT) ==>
+        (e & HEAP_BLOCK_TYPE_MASK) != 0;
+    lemma heap_type_first_next: \forall integer e;
+        e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST | HEAP_BLOCK_HAS_NEXT) ==> (e & HEAP_BLOCK_TYPE_MASK) != 0;
+    lemma heap_known_free: \forall integer e; heap_entry_known(e) ==>
+        ((e & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE <==> e == HEAP_BLOCK_TABLE_ENTRY_FREE);
+    lemma heap_index_covers: \forall integer total; 0 <= total ==>
+        total <= HEAP_INDEX_SUMMARY_WORDS(total) * 64 * 64;
+    lemma heap_word_in_map: \forall integer w, k, total; 0 <= w && 0 <= k && w * 64 + k < total ==>
+        w < HEAP_INDEX_BITMAP_WORDS(total);
+    lemma heap_summary_set_bit{L}: \forall struct heap_table* table, integer i, j;
+        heap_summary_agrees(table) &&
+        HEAP_INDEX_BITMAP_WORDS(table->total) <= i < HEAP_INDEX_WORDS(table->total) && 0 <= j < 64 &&
+        heap_bit(table->free_map[i], j) ==>
+        (i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) &&
+        table->free_map[(i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j] != 0;
+    lemma heap_map_set_bit{L}: \forall struct heap_table* table, integer w, k;
+        heap_map_agrees(table) && 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) && 0 <= k < 64 &&
+        heap_bit(table->free_map[w], k) ==>
+        w * 64 + k < table->total && table->entries[w * 64 + k] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+*/
+
+/*@ // The map's agreement depends on the map words and the entries only.
+    lemma heap_map_agrees_kept{L1, L2}: \forall struct heap_table* table;
+        heap_map_agrees{L1}(table) && \at(table->total, L1) == \at(table->total, L2) &&
+        \at(table->free_map, L1) == \at(table->free_map, L2) && \at(table->entries, L1) == \at(table->entries, L2) &&
+        (\forall integer b; 0 <= b < \at(table->total, L1) ==> \at(table->entries[b], L1) == \at(table->entries[b], L2)) &&
+        (\forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(\at(table->total, L1)) ==>
+            \at(table->free_map[v], L1) == \at(table->free_map[v], L2)) ==>
+        heap_map_agrees{L2}(table);
+*/
+
+/*@ // The summary agrees with the map on its words below map index end
+    // (heap_index_build's summary loop).
+    predicate heap_summary_agrees_except_from{L}(struct heap_table* table, integer end) =
+        \forall integer i, j; HEAP_INDEX_BITMAP_WORDS(table->total) <= i < end && 0 <= j < 64 ==>
+            (heap_bit(table->free_map[i], j) <==>
+             ((i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) &&
+              table->free_map[(i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j] != 0));
+*/
+
+/*
+ * Ghost code, for heap_index_find's proof only (docs/proofs.md). Each
+ * says what the index says when it agrees with the table, so that a
+ * caller may call it whether or not it does.
+ *
+ * summary_clear_bit: a clear summary bit stands for a map word that is
+ * 0. A lemma called by name, so that the provers need not find the
+ * instance themselves.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires s < HEAP_INDEX_SUMMARY_WORDS(table->total) && j < 64;
+       requires s * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total);
+       assigns \nothing;
+       ensures heap_summary_agrees(table) &&
+           !heap_bit(table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + s], j) ==>
+           table->free_map[s * 64 + j] == 0;
+    @/
+    static void summary_clear_bit(const struct heap_table* table, size_t s, size_t j)
+    {
+    }
+*/
+
+/*@ // The index agrees with the table and has no free block before block
+    // c of map word s * 64 + r: summary words [0, s) are 0, bits [0, r) of
+    // summary word s are clear, and bits [0, c) of that map word are clear.
+    predicate index_empty_before{L}(struct heap_table* table, integer s, integer r, integer c) =
+        heap_map_agrees(table) && heap_summary_agrees(table) &&
+        (\forall integer i; HEAP_INDEX_BITMAP_WORDS(table->total) <= i < HEAP_INDEX_BITMAP_WORDS(table->total) + s ==>
+            table->free_map[i] == 0) &&
+        (\forall integer j; 0 <= j < r ==> !heap_bit(table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + s], j)) &&
+        (c > 0 ==> s * 64 + r < HEAP_INDEX_BITMAP_WORDS(table->total) &&
+                   \forall integer k; 0 <= k < c ==> !heap_bit(table->free_map[s * 64 + r], k));
+*/
+
+/*
+ * taken_before: when index_empty_before holds, the blocks before block c
+ * of map word s * 64 + r are taken. A walk over the blocks by word and
+ * bit, so that the provers never take a block number apart.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires s <= HEAP_INDEX_SUMMARY_WORDS(table->total) && r < 64 && c < 64;
+       requires s == HEAP_INDEX_SUMMARY_WORDS(table->total) ==> r == 0 && c == 0;
+       assigns \nothing;
+       ensures taken: index_empty_before(table, s, r, c) ==>
+           \forall integer b; 0 <= b < (s * 64 + r) * 64 + c && b < table->total ==>
+               table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+    @/
+    static void taken_before(const struct heap_table* table, size_t s, size_t r, size_t c)
+    {
+        size_t gs = 0, gj = 0, gk = 0;
+        /@ loop invariant 0 <= gk < 64 && 0 <= gj < 64 && 0 <= gs;
+           loop invariant b == (gs * 64 + gj) * 64 + gk;
+           loop invariant index_empty_before(table, s, r, c) ==>
+               \forall integer b2; 0 <= b2 < b && b2 < table->total ==>
+                   table->entries[b2] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+           loop assigns b, gs, gj, gk;
+           loop variant table->total - b;
+        @/
+        for (size_t b = 0; b < table->total && (gs < s || (gs == s && (gj < r || (gj == r && gk < c)))); b++) {
+            /@ assert in_map: gs * 64 + gj < HEAP_INDEX_BITMAP_WORDS(table->total); @/
+            /@ assert in_summary: gs < HEAP_INDEX_SUMMARY_WORDS(table->total); @/
+            /@ assert summary_word: index_empty_before(table, s, r, c) && gs < s ==>
+                   table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + gs] == 0; @/
+            /@ assert summary_zero_bit: index_empty_before(table, s, r, c) && gs < s ==>
+                   !heap_bit(table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + gs], gj); @/
+            /@ assert summary_clear_bit: index_empty_before(table, s, r, c) && gs == s && gj < r ==>
+                   !heap_bit(table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + gs], gj); @/
+            summary_clear_bit(table, gs, gj);
+            /@ assert word_clear: index_empty_before(table, s, r, c) && (gs < s || (gs == s && gj < r)) ==>
+                   table->free_map[gs * 64 + gj] == 0; @/
+            /@ assert zero_word_bit: index_empty_before(table, s, r, c) && (gs < s || (gs == s && gj < r)) ==>
+                   !heap_bit(table->free_map[gs * 64 + gj], gk); @/
+            /@ assert last_word_bit: index_empty_before(table, s, r, c) && gs == s && gj == r ==>
+                   !heap_bit(table->free_map[gs * 64 + gj], gk); @/
+            gk++;
+            if (gk == 64) {
+                gk = 0;
+                gj++;
+                if (gj == 64) {
+                    gj = 0;
+                    gs++;
+                }
+            }
+        }
+    }
+*/
+
 /*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
     assigns \nothing;
     ensures \result == HEAP_INDEX_BITMAP_WORDS(table->total);
@@ -94,23 +233,38 @@ static uint8_t* runs_of(const struct heap_table* table, enum run_array array)
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
     requires \separated(table, table->free_map + (0 .. HEAP_INDEX_WORDS(table->total) - 1));
     assigns table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + w / HEAP_INDEX_WORD_BLOCKS];
+    ensures summary_agrees: \at(heap_summary_agrees_except(table, w), Pre) ==> heap_summary_agrees(table);
+    ensures map_kept: \forall integer first, end;
+        \at(heap_map_agrees_except(table, first, end), Pre) ==> heap_map_agrees_except(table, first, end);
 */
 static void summarize_word(struct heap_table* table, size_t w)
 {
     uint64_t* summary = &summary_of(table)[w / WORD_BLOCKS];
     uint64_t bit = (uint64_t)1 << w % WORD_BLOCKS;
+    //@ assert bit_is: \forall integer j; 0 <= j < 64 ==> (heap_bit(bit, j) <==> j == w % 64);
+    //@ ghost uint64_t before = *summary;
     *summary = (*summary & ~bit) | (table->free_map[w] != 0 ? bit : 0);
+    /*@ assert word_bits: \forall integer j; 0 <= j < 64 ==>
+            (heap_bit(*summary, j) <==> (j == w % 64 ? table->free_map[w] != 0 : heap_bit(before, j)));
+    */
 }
 
 /* The summary word s that the map's words imply. */
 /*@ requires heap_table_storage(table);
     requires s < HEAP_INDEX_SUMMARY_WORDS(table->total);
     assigns \nothing;
+    ensures bits: \forall integer j; 0 <= j < 64 ==>
+        (heap_bit(\result, j) <==>
+         (s * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) && table->free_map[s * 64 + j] != 0));
 */
 static uint64_t summary_from_map(const struct heap_table* table, size_t s)
 {
     uint64_t summary = 0;
-    /*@ loop invariant s * WORD_BLOCKS <= w;
+    /*@ loop invariant s * WORD_BLOCKS <= w <= (s + 1) * WORD_BLOCKS;
+        loop invariant bits: \forall integer j; 0 <= j < 64 ==>
+            (heap_bit(summary, j) <==>
+             (s * 64 + j < w && s * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) &&
+              table->free_map[s * 64 + j] != 0));
         loop assigns w, summary;
         loop variant HEAP_INDEX_BITMAP_WORDS(table->total) - w;
     */
@@ -123,11 +277,16 @@ static uint64_t summary_from_map(const struct heap_table* table, size_t s)
 /*@ requires heap_table_storage(table);
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
     assigns \nothing;
+    ensures bits: \forall integer k; 0 <= k < 64 ==>
+        (heap_bit(\result, k) <==> (w * 64 + k < table->total && (table->entries[w * 64 + k] & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE));
 */
 static uint64_t word_from_table(const struct heap_table* table, size_t w)
 {
     uint64_t word = 0;
     /*@ loop invariant 0 <= b <= WORD_BLOCKS;
+        loop invariant bits: \forall integer k; 0 <= k < 64 ==>
+            (heap_bit(word, k) <==> (k < b && w * 64 + k < table->total &&
+                                     (table->entries[w * 64 + k] & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE));
         loop assigns b, word;
         loop variant WORD_BLOCKS - b;
     */
@@ -242,6 +401,8 @@ static uint8_t fits_of(const uint8_t* prefix, const uint8_t* suffix, const uint8
 /*@ requires heap_table_storage(table);
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
     assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    ensures map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
+    ensures summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
 */
 static inline __attribute__((always_inline)) void describe_word(struct heap_table* table, size_t w)
 {
@@ -269,10 +430,14 @@ static inline __attribute__((always_inline)) void describe_word(struct heap_tabl
 /*@ requires heap_table_storage(table);
     requires first <= last < HEAP_INDEX_BITMAP_WORDS(table->total);
     assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    ensures map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
+    ensures summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
 */
 static void describe_words(struct heap_table* table, size_t first, size_t last)
 {
     /*@ loop invariant first <= w <= last + 1;
+        loop invariant map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
+        loop invariant summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
         loop assigns w, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
         loop variant last + 1 - w;
     */
@@ -289,6 +454,10 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
     requires blocks >= 1 && first + blocks <= table->total;
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
             table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    ensures map_agrees: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+        (free ==> heap_entries_free(table, first, first + blocks)) &&
+        (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+    ensures summary_agrees: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
 */
 static void mark(struct heap_table* table, size_t first, size_t blocks, bool free)
 {
@@ -298,29 +467,85 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     uint64_t before = table->free_map[w];
 
     //@ assert last < HEAP_INDEX_BITMAP_WORDS(table->total);
+    //@ assert one_word: w == last <==> first / 64 == (first + blocks - 1) / 64;
+    //@ assert first_bits: \forall integer k; 0 <= k < 64 ==> (heap_bit(mask, k) <==> first % 64 <= k);
+    /*@ assert last_bits: \forall integer k; 0 <= k < 64 ==>
+            (heap_bit(last_mask, k) <==> k <= (first + blocks - 1) % 64);
+    */
     if (w == last) {
         /* Most updates: one word, described in line unless its runs of two or more stayed the same. */
         mask &= last_mask;
+        /*@ assert mask_bits: \forall integer k; 0 <= k < 64 ==>
+                (heap_bit(mask, k) <==> first <= w * 64 + k < first + blocks);
+        */
         uint64_t after = free ? before | mask : before & ~mask;
+        /*@ assert after_bits: \forall integer k; 0 <= k < 64 ==>
+                (heap_bit(after, k) <==> (first <= w * 64 + k < first + blocks ? free : heap_bit(before, k)));
+        */
         table->free_map[w] = after;
+        /*@ assert map_agrees: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+                (free ==> heap_entries_free(table, first, first + blocks)) &&
+                (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+        */
+        //@ assert summary_but_w: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees_except(table, w);
         summarize_word(table, w);
+        /*@ assert map_summarized: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+                (free ==> heap_entries_free(table, first, first + blocks)) &&
+                (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+        */
         if (without_lone_blocks(before) != without_lone_blocks(after))
             describe_word(table, w);
+        /*@ assert map_kept: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+                (free ==> heap_entries_free(table, first, first + blocks)) &&
+                (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+        */
         return;
     }
     /*@ loop invariant w <= i <= last;
+        loop invariant mask_from: \forall integer k; 0 <= k < 64 ==> (heap_bit(mask, k) <==> first <= i * 64 + k);
+        loop invariant map_done: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+            (free ==> heap_entries_free(table, first, first + blocks)) &&
+            (!free ==> heap_entries_taken(table, first, first + blocks)) ==>
+            heap_map_agrees_except(table, i == w ? first : i * 64, first + blocks);
+        loop invariant summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
         loop assigns i, mask, table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1];
         loop variant last - i;
     */
     for (size_t i = w;; i++, mask = ALL_FREE) {
         if (i == last)
             mask &= last_mask;
+        /*@ assert mask_bits: \forall integer k; 0 <= k < 64 ==>
+                (heap_bit(mask, k) <==> first <= i * 64 + k < first + blocks);
+        */
+        //@ ghost uint64_t old_word = table->free_map[i];
         table->free_map[i] = free ? table->free_map[i] | mask : table->free_map[i] & ~mask;
+        /*@ assert word_bits: \forall integer k; 0 <= k < 64 ==>
+                (heap_bit(table->free_map[i], k) <==> (first <= i * 64 + k < first + blocks ? free : heap_bit(old_word, k)));
+        */
+        /*@ assert word_done: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+                (free ==> heap_entries_free(table, first, first + blocks)) &&
+                (!free ==> heap_entries_taken(table, first, first + blocks)) ==>
+                heap_map_agrees_except(table, (i + 1) * 64, first + blocks);
+        */
+        //@ assert summary_but_i: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees_except(table, i);
         summarize_word(table, i);
+        /*@ assert word_done_kept: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+                (free ==> heap_entries_free(table, first, first + blocks)) &&
+                (!free ==> heap_entries_taken(table, first, first + blocks)) ==>
+                heap_map_agrees_except(table, (i + 1) * 64, first + blocks);
+        */
         if (i == last)
             break;
     }
+    /*@ assert map_all: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+            (free ==> heap_entries_free(table, first, first + blocks)) &&
+            (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+    */
     describe_words(table, w, last);
+    /*@ assert map_described: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
+            (free ==> heap_entries_free(table, first, first + blocks)) &&
+            (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
+    */
 }
 
 /*
@@ -445,23 +670,48 @@ void heap_index_build(struct heap_table* table)
     size_t words = words_of(table);
 
     /*@ loop invariant 0 <= w <= words;
+        loop invariant built: \forall integer v, k; 0 <= v < w && 0 <= k < 64 ==>
+            (heap_bit(table->free_map[v], k) <==>
+             (v * 64 + k < table->total &&
+              (table->entries[v * 64 + k] & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE));
         loop assigns w, table->free_map[0 .. words - 1];
         loop variant words - w;
     */
     for (size_t w = 0; w < words; w++)
         table->free_map[w] = word_from_table(table, w);
+    //@ assert map_built: heap_entries_known(table) ==> heap_map_agrees(table);
     /*@ loop invariant 0 <= s <= HEAP_INDEX_SUMMARY_WORDS(table->total);
-        loop assigns s, table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1];
+        loop invariant built: heap_summary_agrees_except_from(table, HEAP_INDEX_BITMAP_WORDS(table->total) + s);
+        loop invariant map_words_kept: \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) ==>
+            table->free_map[v] == \at(table->free_map[v], LoopEntry);
+        loop assigns s, table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) .. HEAP_INDEX_WORDS(table->total) - 1];
         loop variant HEAP_INDEX_SUMMARY_WORDS(table->total) - s;
     */
-    for (size_t s = 0; s < summary_words_of(table); s++)
+    for (size_t s = 0; s < summary_words_of(table); s++) {
         summary_of(table)[s] = summary_from_map(table, s);
+        /*@ assert map_words_kept: \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) ==>
+                table->free_map[v] == \at(table->free_map[v], LoopCurrent);
+        */
+        /*@ assert summary_words_kept: \forall integer i;
+                HEAP_INDEX_BITMAP_WORDS(table->total) <= i < HEAP_INDEX_BITMAP_WORDS(table->total) + s ==>
+                table->free_map[i] == \at(table->free_map[i], LoopCurrent);
+        */
+        /*@ assert word_s: \forall integer j; 0 <= j < 64 ==>
+                (heap_bit(table->free_map[HEAP_INDEX_BITMAP_WORDS(table->total) + s], j) <==>
+                 (s * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) && table->free_map[s * 64 + j] != 0));
+        */
+    }
+    //@ assert map_still_built: heap_entries_known(table) ==> heap_map_agrees(table);
     /*@ loop invariant 0 <= i <= HEAP_INDEX_BYTES(table->total);
+        loop invariant entries_kept: \forall integer b; 0 <= b < table->total ==>
+            table->entries[b] == \at(table->entries[b], LoopEntry);
+        loop invariant summary_kept: heap_summary_agrees(table);
         loop assigns i, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
         loop variant HEAP_INDEX_BYTES(table->total) - i;
     */
     for (size_t i = 0; i < HEAP_INDEX_RUN_ARRAYS * run_bytes_of(table); i++)
         table->free_runs[i] = 0;
+    //@ assert map_zeroed: heap_entries_known(table) ==> heap_map_agrees(table);
     if (words > 0)
         describe_words(table, 0, words - 1);
 }
@@ -482,22 +732,57 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
     if (blocks == 1) {
         /* The most common request: the first word with a free block, from the summary. */
         const uint64_t* summary = summary_of(table);
+        size_t s;
         /*@ loop invariant 0 <= s <= HEAP_INDEX_SUMMARY_WORDS(table->total);
+            loop invariant summary_zero: \forall integer i;
+                HEAP_INDEX_BITMAP_WORDS(table->total) <= i < HEAP_INDEX_BITMAP_WORDS(table->total) + s ==>
+                    table->free_map[i] == 0;
             loop assigns s;
             loop variant HEAP_INDEX_SUMMARY_WORDS(table->total) - s;
         */
-        for (size_t s = 0; s < summary_words_of(table); s++) {
+        for (s = 0; s < summary_words_of(table); s++) {
             if (summary[s] != 0) {
-                size_t w = s * WORD_BLOCKS + (size_t)lowest_set_bit(summary[s]);
+                unsigned bit = lowest_set_bit(summary[s]);
+                size_t w = s * WORD_BLOCKS + (size_t)bit;
+                //@ assert summary_bit: heap_bit(summary[s], bit);
+                //@ assert summary_below: \forall integer j; 0 <= j < bit ==> !heap_bit(summary[s], j);
+                /*@ assert word_found: heap_summary_agrees(table) ==>
+                        w < HEAP_INDEX_BITMAP_WORDS(table->total) && table->free_map[w] != 0;
+                */
                 /* Never true of an index that agrees with itself (a summary bit
                  * stands for a word with a free block); one compare each keeps
                  * a damaged index from reading past the map. */
                 if (w >= words_of(table) || table->free_map[w] == 0)
                     return false;
-                *start = w * WORD_BLOCKS + (size_t)lowest_set_bit(table->free_map[w]);
+                unsigned block = lowest_set_bit(table->free_map[w]);
+                //@ assert block_bit: heap_bit(table->free_map[w], block);
+                //@ assert block_below: \forall integer k; 0 <= k < block ==> !heap_bit(table->free_map[w], k);
+                /*@ assert empty_before: heap_map_agrees(table) && heap_summary_agrees(table) ==>
+                        index_empty_before(table, s, bit, block);
+                */
+                //@ ghost taken_before(table, s, bit, block);
+                /*@ assert block_free: heap_map_agrees(table) ==>
+                        w * 64 + block < table->total &&
+                        table->entries[w * 64 + block] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+                */
+                /*@ assert taken_below: heap_map_agrees(table) && heap_summary_agrees(table) ==>
+                        \forall integer b; 0 <= b < w * 64 + block ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+                */
+                *start = w * WORD_BLOCKS + (size_t)block;
+                //@ assert start_is: *start == w * 64 + block;
+                /*@ assert start_free: heap_map_agrees(table) ==>
+                        *start < table->total && table->entries[*start] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+                */
+                /*@ assert leftmost: heap_map_agrees(table) && heap_summary_agrees(table) ==>
+                        \forall integer b; 0 <= b < *start ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+                */
                 return true;
             }
         }
+        //@ ghost taken_before(table, s, 0, 0);
+        /*@ assert none_free: heap_map_agrees(table) && heap_summary_agrees(table) ==>
+                \forall integer b; 0 <= b < table->total ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+        */
         return false;
     }
     if (blocks == 0)

@@ -14,12 +14,19 @@
 /*@ requires heap_table_storage(table);
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
             table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    ensures map_agrees: heap_entries_known(table) ==> heap_map_agrees(table);
+    ensures summary_agrees: heap_summary_agrees(table);
 */
 void heap_index_build(struct heap_table* table);
 
 /*@ requires heap_table_storage(table);
     requires \valid(start) && \separated(start, table);
     assigns *start;
+    ensures one_block_leftmost: blocks == 1 && heap_map_agrees(table) && heap_summary_agrees(table) ==>
+        (\result <==> \exists integer b; 0 <= b < table->total &&
+                                         table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE) &&
+        (\result ==> *start < table->total && table->entries[*start] == HEAP_BLOCK_TABLE_ENTRY_FREE &&
+                     \forall integer b; 0 <= b < *start ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE);
 */
 bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* start);
 
