@@ -452,7 +452,15 @@ int heap_free(struct heap* heap, void* ptr)
     /*@ assert taken_run: heap_table_valid{Pre}(heap->table) ==>
             \forall integer k; first <= k <= last ==> \at(heap->table->entries[k], Pre) != HEAP_BLOCK_TABLE_ENTRY_FREE;
     */
+    /*@ assert freed_here: heap_entries_free(heap->table, first, last + 1) &&
+            (\forall integer k; 0 <= k < total && (k < first || last < k) ==>
+                entries[k] == \at(heap->table->entries[k], Pre));
+    */
+Freed:
     heap_index_mark_free(heap->table, first, last - first + 1);
+    /*@ assert entries_kept: \forall integer k; 0 <= k < total ==>
+            entries[k] == \at(heap->table->entries[k], Freed);
+    */
     /* Ghost code, for the prover only: the count of taken entries, block by
      * block, shrinks by the blocks of the run that it has passed. */
     /*@ ghost
@@ -468,6 +476,17 @@ int heap_free(struct heap* heap, void* ptr)
             ;
     */
     heap->blocks_taken -= last - first + 1;
+    //@ assert freed_kept: heap_entries_free(heap->table, first, last + 1);
+    /*@ assert others_kept: \forall integer k; 0 <= k < total && (k < first || last < k) ==>
+            entries[k] == \at(heap->table->entries[k], Pre);
+    */
+    //@ assert first_of_ptr: first == ((uintptr_t)ptr - (uintptr_t)heap->saddr) / VANA_HEAP_BLOCK_SIZE;
+    /*@ assert run_freed_at_last: heap_run{Pre}(heap->table, first, last) &&
+            heap_entries_free(heap->table, first, last + 1) &&
+            (\forall integer k; 0 <= k < heap->table->total && (k < first || last < k) ==>
+                heap->table->entries[k] == \at(heap->table->entries[k], Pre)) &&
+            heap->blocks_taken == (size_t)(\at(heap->blocks_taken, Pre) - (last - first + 1));
+    */
     /*@ assert kept_known: heap_entries_known{Pre}(heap->table) ==> heap_entries_known(heap->table); */
     /*@ assert kept_ends: heap_entries_ends{Pre}(heap->table) ==> heap_entries_ends(heap->table); */
     /*@ assert kept_chained: heap_table_valid{Pre}(heap->table) ==> heap_entries_chained(heap->table); */
