@@ -24,7 +24,7 @@ PROVE_OUT=build/prove
 # seeds (Why3's prover configuration). A prover stops after STEPS units of
 # its own work (CVC4's resource count, the number in parentheses in a log),
 # which a busy machine does not change, so the same goals are proved on
-# every run; the hardest goals need about 365,000. TIMEOUT, in seconds of
+# every run; the hardest goals need about 320,000. TIMEOUT, in seconds of
 # wall-clock time, is only a backstop far above that (about 14 s unloaded).
 # "script" first: a goal with a proof script in WP_SCRIPTS is proved by
 # replaying it (WP's own tactics, each case then by Qed or a prover).

@@ -17,6 +17,26 @@
 #include "config.h"
 #include "status.h"
 
+/*@ // heap_valid's parts across a write that leaves them be (heap.c's
+    // counter, the index's words for the table's part): the index's
+    // agreement depends on the entries and the index words only.
+    lemma heap_index_agrees_kept{L1, L2}: \forall struct heap_table* table;
+        heap_index_agrees{L1}(table) && \at(table->total, L1) == \at(table->total, L2) &&
+        \at(table->free_map, L1) == \at(table->free_map, L2) && \at(table->entries, L1) == \at(table->entries, L2) &&
+        (\forall integer b; 0 <= b < \at(table->total, L1) ==> \at(table->entries[b], L1) == \at(table->entries[b], L2)) &&
+        (\forall integer v; 0 <= v < HEAP_INDEX_WORDS(\at(table->total, L1)) ==>
+            \at(table->free_map[v], L1) == \at(table->free_map[v], L2)) ==>
+        heap_index_agrees{L2}(table);
+
+    // The table's part depends on the entries only, likewise.
+    lemma heap_table_kept{L1, L2}: \forall struct heap_table* table;
+        \at(table->total, L1) == \at(table->total, L2) && \at(table->entries, L1) == \at(table->entries, L2) &&
+        (\forall integer b; 0 <= b < \at(table->total, L1) ==> \at(table->entries[b], L1) == \at(table->entries[b], L2)) ==>
+        (heap_entries_known{L1}(table) ==> heap_entries_known{L2}(table)) &&
+        (heap_entries_chained{L1}(table) ==> heap_entries_chained{L2}(table)) &&
+        (heap_entries_ends{L1}(table) ==> heap_entries_ends{L2}(table));
+*/
+
 /*@ assigns \nothing;
     ensures \result == (entry & HEAP_BLOCK_TYPE_MASK);
 */
@@ -79,6 +99,7 @@ static void* heap_block_to_address(const struct heap* heap, size_t index)
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
             heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
             heap->blocks_taken;
+    ensures index: \old(heap_index_agrees(heap->table)) ==> heap_index_agrees(heap->table);
     behavior taken:
         assumes heap_entries_free(heap->table, start, start + blocks);
         ensures \result == \true;
@@ -142,6 +163,10 @@ static bool heap_mark_blocks_taken(struct heap* heap, size_t start, size_t block
             for (size_t g = 0; g < heap->table->total; g++)
                 ;
         */
+        /*@ assert entries_back: \forall integer k; 0 <= k < heap->table->total ==>
+                entries[k] == \at(heap->table->entries[k], Pre);
+        */
+        //@ assert index_kept: heap_index_agrees{Pre}(heap->table) ==> heap_index_agrees(heap->table);
         return false;
     }
     //@ assert was_free: heap_entries_free{Pre}(heap->table, start, start + blocks);
@@ -162,7 +187,22 @@ static bool heap_mark_blocks_taken(struct heap* heap, size_t start, size_t block
             (start == 0 || !heap_entry_has_next(entries[start - 1])) &&
             (last + 1 == heap->table->total || !heap_entry_continues(entries[last + 1]));
     */
+    //@ assert known_marked: heap_entries_known{Pre}(heap->table) ==> heap_entries_known(heap->table);
+    //@ assert ends_marked: heap_entries_ends{Pre}(heap->table) ==> heap_entries_ends(heap->table);
+    //@ assert chained_marked: heap_table_valid{Pre}(heap->table) ==> heap_entries_chained(heap->table);
+    /*@ assert run_taken: heap_entries_taken(heap->table, start, start + blocks); */
+    /*@ assert map_but_run: heap_map_agrees{Pre}(heap->table) ==>
+            heap_map_agrees_except(heap->table, start, start + blocks);
+    */
+    /*@ ghost Marked: ; */
     heap_index_mark_taken(heap->table, start, blocks);
+    /*@ assert entries_kept: \forall integer k; 0 <= k < heap->table->total ==>
+            entries[k] == \at(entries[k], Marked);
+    */
+    //@ assert kept_known: heap_entries_known{Pre}(heap->table) ==> heap_entries_known(heap->table);
+    //@ assert kept_ends: heap_entries_ends{Pre}(heap->table) ==> heap_entries_ends(heap->table);
+    //@ assert kept_chained: heap_table_valid{Pre}(heap->table) ==> heap_entries_chained(heap->table);
+    //@ assert index_marked: heap_index_agrees{Pre}(heap->table) ==> heap_index_agrees(heap->table);
     heap->blocks_taken += blocks;
     /* Ghost code, for the prover only: the count of taken entries, block by
      * block, grows by the blocks of the run that it has passed. */
@@ -177,6 +217,7 @@ static bool heap_mark_blocks_taken(struct heap* heap, size_t start, size_t block
         for (size_t g = 0; g < heap->table->total; g++)
             ;
     */
+    //@ assert index_counted: heap_index_agrees{Pre}(heap->table) ==> heap_index_agrees(heap->table);
     return true;
 }
 
@@ -283,9 +324,13 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
     for (size_t i = 0; i < table->total; i++)
         table->entries[i] = HEAP_BLOCK_TABLE_ENTRY_FREE;
     heap_index_build(table);
+    //@ assert index_built: heap_index_agrees(table);
+    //@ assert table_built: heap_table_valid(table);
     heap->table = table;
     heap->saddr = ptr;
     heap->blocks_taken = 0;
+    //@ assert index_set: heap_index_agrees(heap->table);
+    //@ assert table_set: heap_table_valid(heap->table);
     /* Ghost code, for the prover only: no entry is taken, so none is counted. */
     /*@ ghost
         /@ loop invariant 0 <= g <= table->total;
@@ -328,20 +373,55 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
             heap_entries_kept{Pre, Post}(heap->table, start, start + blocks) &&
             heap->blocks_taken == \old(heap->blocks_taken) + blocks;
     ensures valid: \old(heap_valid(heap)) ==> heap_valid(heap);
+    ensures leftmost: 0 < size <= VANA_HEAP_BLOCK_SIZE && \old(heap_valid(heap)) ==>
+        (\result == \null <==> heap_entries_taken{Pre}(heap->table, 0, heap->table->total)) &&
+        (\result != \null ==> \exists integer start; 0 <= start < heap->table->total &&
+            \result == (char*)heap->saddr + start * VANA_HEAP_BLOCK_SIZE &&
+            \at(heap->table->entries[start], Pre) == HEAP_BLOCK_TABLE_ENTRY_FREE &&
+            heap_entries_taken{Pre}(heap->table, 0, start));
 */
 void* heap_malloc(struct heap* heap, size_t size)
 {
     size_t blocks = heap_size_to_blocks(size);
     size_t start;
 
+    /* Ghost code, for the prover only: a free entry is one the counter
+     * does not count, so the counter is below the total. */
+    /*@ ghost
+        /@ loop invariant 0 <= g <= heap->table->total;
+           loop invariant heap_taken_count(heap->table, g) <= g;
+           loop invariant !heap_entries_taken(heap->table, 0, g) ==> heap_taken_count(heap->table, g) < g;
+           loop assigns g;
+           loop variant heap->table->total - g;
+        @/
+        for (size_t g = 0; g < heap->table->total; g++)
+            ;
+    */
+    /*@ assert room: heap_valid(heap) && !heap_entries_taken(heap->table, 0, heap->table->total) ==>
+            heap->blocks_taken < heap->table->total;
+    */
+    /*@ assert none_free: 0 < size <= VANA_HEAP_BLOCK_SIZE && heap_valid(heap) &&
+            (blocks == 0 || blocks > heap->table->total - heap->blocks_taken) ==>
+            heap_entries_taken(heap->table, 0, heap->table->total);
+    */
     if (blocks == 0 || blocks > heap->table->total - heap->blocks_taken)
         return NULL;
     /* The run found lies inside the table, and heap_mark_blocks_taken
      * finds it free there: never false of an index that agrees with the
      * table, and what keeps a damaged one from writing past the table or
      * handing out a taken block. */
-    if (!heap_index_find(heap->table, blocks, &start) || start > heap->table->total - blocks)
+    if (!heap_index_find(heap->table, blocks, &start) || start > heap->table->total - blocks) {
+        //@ assert not_found: 0 < size <= VANA_HEAP_BLOCK_SIZE && heap_valid(heap) ==> heap_entries_taken(heap->table, 0, heap->table->total);
         return NULL;
+    }
+    /*@ assert found: 0 < size <= VANA_HEAP_BLOCK_SIZE && heap_valid(heap) ==>
+            start < heap->table->total && heap_entries_free(heap->table, start, start + blocks) &&
+            heap_entries_taken(heap->table, 0, start);
+    */
+    /*@ assert found_then: 0 < size <= VANA_HEAP_BLOCK_SIZE && heap_valid{Pre}(heap) ==>
+            \let s = start; \at(heap->table->entries[s], Pre) == HEAP_BLOCK_TABLE_ENTRY_FREE &&
+            heap_entries_taken{Pre}(heap->table, 0, start);
+    */
     if (!heap_mark_blocks_taken(heap, start, blocks))
         return NULL;
     return heap_block_to_address(heap, start);
@@ -452,7 +532,20 @@ int heap_free(struct heap* heap, void* ptr)
     /*@ assert taken_run: heap_table_valid{Pre}(heap->table) ==>
             \forall integer k; first <= k <= last ==> \at(heap->table->entries[k], Pre) != HEAP_BLOCK_TABLE_ENTRY_FREE;
     */
+    /*@ assert freed_here: heap_entries_free(heap->table, first, last + 1) &&
+            (\forall integer k; 0 <= k < total && (k < first || last < k) ==>
+                entries[k] == \at(heap->table->entries[k], Pre));
+    */
+    /*@ assert map_but_run: heap_map_agrees{Pre}(heap->table) ==>
+            heap_map_agrees_except(heap->table, first, last + 1);
+    */
+    //@ assert ends_freed: heap_entries_ends{Pre}(heap->table) ==> heap_entries_ends(heap->table);
+    /*@ ghost Freed: ; */
     heap_index_mark_free(heap->table, first, last - first + 1);
+    /*@ assert entries_kept: \forall integer k; 0 <= k < total ==>
+            entries[k] == \at(heap->table->entries[k], Freed);
+    */
+    //@ assert index_freed: heap_index_agrees{Pre}(heap->table) ==> heap_index_agrees(heap->table);
     /* Ghost code, for the prover only: the count of taken entries, block by
      * block, shrinks by the blocks of the run that it has passed. */
     /*@ ghost
@@ -468,10 +561,22 @@ int heap_free(struct heap* heap, void* ptr)
             ;
     */
     heap->blocks_taken -= last - first + 1;
+    //@ assert freed_kept: heap_entries_free(heap->table, first, last + 1);
+    /*@ assert others_kept: \forall integer k; 0 <= k < total && (k < first || last < k) ==>
+            entries[k] == \at(heap->table->entries[k], Pre);
+    */
+    //@ assert first_of_ptr: first == ((uintptr_t)ptr - (uintptr_t)heap->saddr) / VANA_HEAP_BLOCK_SIZE;
+    /*@ assert run_freed_at_last: heap_run{Pre}(heap->table, first, last) &&
+            heap_entries_free(heap->table, first, last + 1) &&
+            (\forall integer k; 0 <= k < heap->table->total && (k < first || last < k) ==>
+                heap->table->entries[k] == \at(heap->table->entries[k], Pre)) &&
+            heap->blocks_taken == (size_t)(\at(heap->blocks_taken, Pre) - (last - first + 1));
+    */
     /*@ assert kept_known: heap_entries_known{Pre}(heap->table) ==> heap_entries_known(heap->table); */
     /*@ assert kept_ends: heap_entries_ends{Pre}(heap->table) ==> heap_entries_ends(heap->table); */
     /*@ assert kept_chained: heap_table_valid{Pre}(heap->table) ==> heap_entries_chained(heap->table); */
     /*@ assert kept_counted: heap_valid{Pre}(heap) ==> heap_counted(heap); */
+    /*@ assert kept_index: heap_valid{Pre}(heap) ==> heap_index_agrees(heap->table); */
     return 0;
 }
 
@@ -562,13 +667,27 @@ int heap_reserve(struct heap* heap, void* start, void* end)
     uintptr_t heap_start = (uintptr_t)heap->saddr;
     uintptr_t heap_end = heap_start + heap->table->total * VANA_HEAP_BLOCK_SIZE;
 
+    /*@ for reserved: assert inside: (uintptr_t)start < (uintptr_t)end &&
+            heap_start <= (uintptr_t)start && (uintptr_t)end <= heap_end;
+    */
     if ((uintptr_t)start >= (uintptr_t)end || (uintptr_t)start < heap_start || (uintptr_t)end > heap_end)
         return -EINVARG;
 
     size_t first = heap_block_to_index(heap, start);
     size_t blocks = heap_size_to_blocks((uintptr_t)end - heap_start) - first;
+    /*@ assert range_blocks: first == heap_first_block(heap, start) &&
+            first + blocks == heap_end_block(heap, end);
+    */
+    //@ for reserved: assert run_free: heap_entries_free(heap->table, first, first + blocks);
     if (!heap_mark_blocks_taken(heap, first, blocks))
         return -EINVARG;
+    /*@ assert reserved: heap_allocation_written(heap->table, first, blocks) &&
+            heap_entries_kept{Pre, Here}(heap->table, first, first + blocks) &&
+            heap->blocks_taken == (size_t)(\at(heap->blocks_taken, Pre) + blocks);
+    */
+    /*@ assert written: \let f = heap_first_block(heap, start); \let e = heap_end_block(heap, end);
+            f == first && e == first + blocks;
+    */
     return 0;
 }
 

@@ -157,10 +157,14 @@ struct heap
               table->free_map[(i - HEAP_INDEX_BITMAP_WORDS(table->total)) * HEAP_INDEX_WORD_BLOCKS + j] != 0));
     predicate heap_summary_agrees{L}(struct heap_table* table) = heap_summary_agrees_except(table, -1);
 
-    // heap_valid: the table's part and the counter's. (The index's part
-    // is stated above but not yet part of it: docs/proofs.md.)
+    // The index's part of heap_valid: the map agrees with the table and
+    // the summary with the map (the run bytes are not stated: docs/proofs.md).
+    predicate heap_index_agrees{L}(struct heap_table* table) =
+        heap_map_agrees(table) && heap_summary_agrees(table);
+
+    // heap_valid: the table's part, the counter's and the index's.
     predicate heap_valid{L}(struct heap* heap) =
-        heap_table_valid(heap->table) && heap_counted(heap);
+        heap_table_valid(heap->table) && heap_counted(heap) && heap_index_agrees(heap->table);
 
     predicate heap_entries_free{L}(struct heap_table* table, integer first, integer end) =
         \forall integer i; first <= i < end ==> table->entries[i] == HEAP_BLOCK_TABLE_ENTRY_FREE;

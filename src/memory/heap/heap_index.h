@@ -34,6 +34,9 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
     requires blocks >= 1 && first + blocks <= table->total;
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
             table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    ensures map_agrees: \old(heap_map_agrees_except(table, first, first + blocks)) &&
+        heap_entries_taken(table, first, first + blocks) ==> heap_map_agrees(table);
+    ensures summary_agrees: \old(heap_summary_agrees(table)) ==> heap_summary_agrees(table);
 */
 void heap_index_mark_taken(struct heap_table* table, size_t first, size_t blocks);
 
@@ -41,6 +44,9 @@ void heap_index_mark_taken(struct heap_table* table, size_t first, size_t blocks
     requires blocks >= 1 && first + blocks <= table->total;
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
             table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    ensures map_agrees: \old(heap_map_agrees_except(table, first, first + blocks)) &&
+        heap_entries_free(table, first, first + blocks) ==> heap_map_agrees(table);
+    ensures summary_agrees: \old(heap_summary_agrees(table)) ==> heap_summary_agrees(table);
 */
 void heap_index_mark_free(struct heap_table* table, size_t first, size_t blocks);
 
