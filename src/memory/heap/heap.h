@@ -157,10 +157,71 @@ struct heap
               table->free_map[(i - HEAP_INDEX_BITMAP_WORDS(table->total)) * HEAP_INDEX_WORD_BLOCKS + j] != 0));
     predicate heap_summary_agrees{L}(struct heap_table* table) = heap_summary_agrees_except(table, -1);
 
-    // The index's part of heap_valid: the map agrees with the table and
-    // the summary with the map (the run bytes are not stated: docs/proofs.md).
+    // The run bytes (heap_index.c), in bits: bits [i, i + n) of x are all
+    // set, inside one 64-bit word.
+    predicate heap_bits_run(integer x, integer i, integer n) =
+        0 <= i && 0 <= n && i + n <= HEAP_INDEX_WORD_BLOCKS &&
+        \forall integer k; i <= k < i + n ==> heap_bit(x, k);
+    // p is the run of set bits at x's start (bit 0 up), s the run at its end (bit 63 down).
+    predicate heap_prefix_is(integer x, integer p) =
+        heap_bits_run(x, 0, p) && (p < HEAP_INDEX_WORD_BLOCKS ==> !heap_bit(x, p));
+    predicate heap_suffix_is(integer x, integer s) =
+        heap_bits_run(x, HEAP_INDEX_WORD_BLOCKS - s, s) &&
+        (s < HEAP_INDEX_WORD_BLOCKS ==> !heap_bit(x, HEAP_INDEX_WORD_BLOCKS - 1 - s));
+    // l is x's longest run of two to 63 set bits: one of l bits is there
+    // (when l >= 2), none longer below 64. (A run of 64 is the whole word,
+    // which the prefix and suffix tell.)
+    predicate heap_longest_is(integer x, integer l) =
+        0 <= l <= HEAP_INDEX_WORD_BLOCKS &&
+        (l >= 2 ==> \exists integer i; heap_bits_run(x, i, l)) &&
+        \forall integer i, n; l < n < HEAP_INDEX_WORD_BLOCKS ==> !heap_bits_run(x, i, n);
+
+    // The part of a map word the run bytes describe (without_lone_blocks in
+    // heap_index.c): its set bits but those whose neighbours in the word are
+    // both clear, bits 0 and 63 always kept.
+    logic integer heap_runs_word(integer m) =
+        m & ((m & (m >> 1)) | (uint64_t)((m & (m >> 1)) << 1) | 1 | 0x8000000000000000);
+
+    // A word's fits byte from its suffix, the next word's prefix and its
+    // longest (fits_of in heap_index.c): the run across the word's end,
+    // 128 stored as 127, or the longest inside, whichever is more.
+    logic integer heap_fits(integer suffix, integer next_prefix, integer longest) =
+        \let across = suffix != 0 ? suffix + next_prefix : 0;
+        \let capped = across >= 128 ? 127 : across;
+        capped > longest ? capped : longest;
+
+    // The run bytes agree with the free map: word w's prefix, suffix and
+    // longest describe heap_runs_word of map word w, for every word outside
+    // [lo, hi) (heap_index.c's updates describe those last); every word's
+    // fits byte is heap_fits of the bytes it is made of; the bytes are in
+    // range, the padding's fits bytes too.
+    predicate heap_word_described{L}(struct heap_table* table, integer w) =
+        \let x = heap_runs_word(table->free_map[w]);
+        \let n = HEAP_INDEX_RUN_BYTES(table->total);
+        heap_prefix_is(x, table->free_runs[w]) && heap_suffix_is(x, table->free_runs[n + w]) &&
+        heap_longest_is(x, table->free_runs[2 * n + w]);
+    predicate heap_fits_described{L}(struct heap_table* table, integer w) =
+        \let n = HEAP_INDEX_RUN_BYTES(table->total);
+        table->free_runs[3 * n + w] ==
+            heap_fits(table->free_runs[n + w],
+                      w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ? table->free_runs[w + 1] : 0,
+                      table->free_runs[2 * n + w]);
+    predicate heap_run_bytes_bounded{L}(struct heap_table* table) =
+        \let n = HEAP_INDEX_RUN_BYTES(table->total);
+        (\forall integer w; 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) ==>
+            table->free_runs[w] <= 64 && table->free_runs[n + w] <= 64 && table->free_runs[2 * n + w] <= 64) &&
+        (\forall integer i; 0 <= i < n ==> table->free_runs[3 * n + i] <= 127);
+    predicate heap_runs_agree_except{L}(struct heap_table* table, integer lo, integer hi) =
+        (\forall integer w; 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) && !(lo <= w < hi) ==>
+            heap_word_described(table, w)) &&
+        (\forall integer w; 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) ==> heap_fits_described(table, w)) &&
+        heap_run_bytes_bounded(table);
+    predicate heap_runs_agree{L}(struct heap_table* table) = heap_runs_agree_except(table, 0, 0);
+
+    // The index's part of heap_valid: the map agrees with the table, the
+    // summary and the run bytes with the map.
     predicate heap_index_agrees{L}(struct heap_table* table) =
-        heap_map_agrees(table) && heap_summary_agrees(table);
+        heap_map_agrees(table) && heap_summary_agrees(table) && heap_runs_agree(table);
 
     // heap_valid: the table's part, the counter's and the index's.
     predicate heap_valid{L}(struct heap* heap) =
@@ -170,6 +231,9 @@ struct heap
         \forall integer i; first <= i < end ==> table->entries[i] == HEAP_BLOCK_TABLE_ENTRY_FREE;
     predicate heap_entries_taken{L}(struct heap_table* table, integer first, integer end) =
         \forall integer i; first <= i < end ==> table->entries[i] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+    // Blocks [b, b + n) are in the table and free: a run heap_malloc may return.
+    predicate heap_free_run{L}(struct heap_table* table, integer b, integer n) =
+        0 <= b && b + n <= table->total && heap_entries_free(table, b, b + n);
 
     // [start, start + blocks) holds one allocation, as heap_malloc writes
     // it: the first block taken and IS_FIRST, HAS_NEXT on every block but

@@ -306,7 +306,9 @@ static uint64_t word_from_table(const struct heap_table* table, size_t w)
  * whole; and a lone block taken or freed between taken neighbours, which
  * is much of what a busy heap does, leaves the bytes as they were.
  */
-/*@ assigns \nothing; */
+/*@ assigns \nothing;
+    ensures \result == heap_runs_word(word);
+*/
 static uint64_t without_lone_blocks(uint64_t word)
 {
     uint64_t pairs = word & word >> 1;   /* bit i: blocks i and i + 1 both free */
@@ -322,7 +324,9 @@ static uint64_t without_lone_blocks(uint64_t word)
  * nothing but says so to the prover, and costs nothing, since x86's shift
  * instructions take the count modulo 64 themselves.
  */
-/*@ assigns \nothing; */
+/*@ assigns \nothing;
+    ensures longest: heap_longest_is(word, \result);
+*/
 static uint8_t longest_run(uint64_t word)
 {
     if (word == ALL_FREE)
@@ -352,7 +356,7 @@ static uint8_t longest_run(uint64_t word)
 
 /* Free blocks at the start (bit 0 up) and at the end (bit 63 down) of a word. */
 /*@ assigns \nothing;
-    ensures \result <= WORD_BLOCKS;
+    ensures prefix: heap_prefix_is(word, \result);
 */
 static uint8_t prefix_run(uint64_t word)
 {
@@ -361,7 +365,7 @@ static uint8_t prefix_run(uint64_t word)
 }
 
 /*@ assigns \nothing;
-    ensures \result <= WORD_BLOCKS;
+    ensures suffix: heap_suffix_is(word, \result);
 */
 static uint8_t suffix_run(uint64_t word)
 {
@@ -558,7 +562,15 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
  */
 /*@ requires heap_table_storage(table);
     requires from <= HEAP_INDEX_BITMAP_WORDS(table->total);
+    requires 2 <= blocks <= FITS_LIMIT;
+    requires fits_bounded: \forall integer i; 0 <= i < HEAP_INDEX_RUN_BYTES(table->total) ==>
+        table->free_runs[3 * HEAP_INDEX_RUN_BYTES(table->total) + i] <= FITS_LIMIT;
     assigns \nothing;
+    ensures from <= \result <= HEAP_INDEX_RUN_BYTES(table->total);
+    ensures fits: \result < HEAP_INDEX_RUN_BYTES(table->total) ==>
+        table->free_runs[3 * HEAP_INDEX_RUN_BYTES(table->total) + \result] >= blocks;
+    ensures none_before: \forall integer v; from <= v < \result ==>
+        table->free_runs[3 * HEAP_INDEX_RUN_BYTES(table->total) + v] < blocks;
 */
 static size_t first_word_fitting(const struct heap_table* table, size_t from, size_t blocks)
 {
@@ -583,6 +595,8 @@ static size_t first_word_fitting(const struct heap_table* table, size_t from, si
 /*@ requires 1 <= blocks <= WORD_BLOCKS;
     assigns \nothing;
     ensures \result <= WORD_BLOCKS;
+    ensures found: \result < WORD_BLOCKS ==> heap_bits_run(word, \result, blocks);
+    ensures first: \forall integer i; 0 <= i < \result ==> !heap_bits_run(word, i, blocks);
 */
 static size_t first_run_in_word(uint64_t word, size_t blocks)
 {
