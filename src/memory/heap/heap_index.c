@@ -383,16 +383,30 @@ static uint8_t suffix_run(uint64_t word)
  * FITS_LIMIT (both say "more than a word"). No branch: the next prefix
  * is read from word w itself when w is the last, and masked off.
  */
+/*@ // fits_of's two operations on one small number, by cases on it
+    // (WP's Range tactic, scripts/wp-session: each case is a constant).
+    lemma heap_byte_mask: \forall integer x; 0 <= x <= 255 ==> (x & 0xFF) == x;
+    lemma heap_shift_seven: \forall integer x; 0 <= x <= 128 ==> x - (x >> 7) == (x == 128 ? 127 : x);
+*/
+
 /*@ requires w < words;
     requires \valid_read(prefix + (0 .. words - 1)) && \valid_read(suffix + w) && \valid_read(longest + w);
     assigns \nothing;
+    ensures fits: suffix[w] <= 64 && longest[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==>
+        \result == heap_fits(suffix[w], w + 1 < words ? prefix[w + 1] : 0, longest[w]) && \result <= FITS_LIMIT;
 */
 static uint8_t fits_of(const uint8_t* prefix, const uint8_t* suffix, const uint8_t* longest, size_t words, size_t w)
 {
     bool has_next = w + 1 < words;
     unsigned next_prefix = prefix[has_next ? w + 1 : w] & (has_next ? 0xFFu : 0);
+    //@ assert next_prefix: next_prefix == (w + 1 < words ? prefix[w + 1] : 0);
     unsigned across = suffix[w] != 0 ? suffix[w] + next_prefix : 0;
+    //@ ghost unsigned sum = across;
+    //@ assert sum_small: suffix[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==> sum <= 128;
     across -= across >> 7;   /* 128 becomes FITS_LIMIT */
+    /*@ assert capped: suffix[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==>
+            across == (sum >= 128 ? 127 : sum);
+    */
     return (uint8_t)(across > longest[w] ? across : longest[w]);
 }
 
