@@ -606,6 +606,10 @@ static size_t first_word_fitting(const struct heap_table* table, size_t from, si
 }
 
 /* The lowest bit at which 'blocks' set bits in a row begin, or WORD_BLOCKS when none do. */
+/*@ // Two runs of a bits, the second s <= a bits after the first, make one of a + s.
+    lemma heap_bits_run_join: \forall integer x, i, a, s; 0 <= i && 0 <= s <= a ==>
+        (heap_bits_run(x, i, a) && heap_bits_run(x, i + s, a) <==> heap_bits_run(x, i, a + s));
+*/
 /*@ requires 1 <= blocks <= WORD_BLOCKS;
     assigns \nothing;
     ensures \result <= WORD_BLOCKS;
@@ -621,23 +625,36 @@ static size_t first_run_in_word(uint64_t word, size_t blocks)
     size_t have = 1;
     /*@ loop invariant 0 <= i <= 3;
         loop invariant 1 <= have <= blocks;
+        loop invariant runs: \forall integer k; 0 <= k ==>
+            (heap_bit(word, k) <==> heap_bits_run(\at(word, Pre), k, have));
         loop assigns i, have, word;
         loop variant 3 - i;
     */
     for (int i = 0; i < 3; i++) {
         size_t step = have < blocks - have ? have : blocks - have;
         word &= word >> step;
+        /*@ assert step_runs: \forall integer k; 0 <= k ==>
+                (heap_bit(word, k) <==> heap_bits_run(\at(word, Pre), k, have) &&
+                                        heap_bits_run(\at(word, Pre), k + step, have));
+        */
         have += step;
     }
     /*@ loop invariant 1 <= have <= blocks;
+        loop invariant runs: \forall integer k; 0 <= k ==>
+            (heap_bit(word, k) <==> heap_bits_run(\at(word, Pre), k, have));
         loop assigns have, word;
         loop variant blocks - have;
     */
     while (have < blocks) {
         size_t step = have < blocks - have ? have : blocks - have;
         word &= word >> step;
+        /*@ assert step_runs: \forall integer k; 0 <= k ==>
+                (heap_bit(word, k) <==> heap_bits_run(\at(word, Pre), k, have) &&
+                                        heap_bits_run(\at(word, Pre), k + step, have));
+        */
         have += step;
     }
+    //@ assert all_runs: \forall integer k; 0 <= k ==> (heap_bit(word, k) <==> heap_bits_run(\at(word, Pre), k, blocks));
     return word != 0 ? (size_t)lowest_set_bit(word) : WORD_BLOCKS;
 }
 
