@@ -324,32 +324,128 @@ static uint64_t without_lone_blocks(uint64_t word)
  * nothing but says so to the prover, and costs nothing, since x86's shift
  * instructions take the count modulo 64 themselves.
  */
+/*@ // longest_run's proof: bits [0, 64) of r are where the runs of n set
+    // bits of x start (runs[j], starts); heap_pow2(e) is 2^e for e in 0 .. 6.
+    predicate heap_starts(integer r, integer x, integer n) =
+        \forall integer i; 0 <= i < 64 ==> (heap_bit(r, i) <==> heap_bits_run(x, i, n));
+    logic integer heap_pow2(integer e) =
+        e <= 0 ? 1 : e == 1 ? 2 : e == 2 ? 4 : e == 3 ? 8 : e == 4 ? 16 : e == 5 ? 32 : 64;
+    lemma heap_run_join: \forall integer x, i, a, b; 0 <= a && 0 <= b ==>
+        (heap_bits_run(x, i, a) && heap_bits_run(x, i + a, b) <==> heap_bits_run(x, i, a + b));
+    // A run of m >= n set bits starts where r marks the runs of n.
+    lemma heap_starts_at: \forall integer r, x, n, i, m; 1 <= n <= m &&
+        heap_starts(r, x, n) && heap_bits_run(x, i, m) ==> 0 <= i < 64 && heap_bit(r, i);
+*/
+
+/*
+ * Ghost code for longest_run's proof: each step of its computation in a
+ * function of its own, so that its goals keep only the facts they need
+ * (WP keeps every fact of the path before a loop in the loop's goals).
+ */
+/*@ ghost
+    /@ requires 0 <= a && 1 <= b && heap_starts(r, x, a) && heap_starts(s, x, b);
+       assigns \nothing;
+       ensures heap_starts(r & (s >> a), x, a + b);
+    @/
+    static void starts_join(uint64_t r, uint64_t s, uint64_t x, unsigned a, unsigned b)
+    {
+        /@ assert bits: \forall integer i; 0 <= i < 64 ==>
+               (heap_bit(r & (s >> a), i) <==> heap_bit(r, i) && heap_bit(s, i + a)); @/
+        /@ assert join: \forall integer i; 0 <= i < 64 ==>
+               (heap_bits_run(x, i, a) && heap_bit(s, i + a) <==> heap_bits_run(x, i, a + b)); @/
+    }
+*/
+/*@ ghost
+    /@ requires found == 0 || found == UINT64_MAX;
+       requires found != 0 ==> heap_starts(longer, x, n);
+       requires found == 0 ==> heap_starts(starts, x, n);
+       assigns \nothing;
+       ensures heap_starts((longer & found) | (starts & (uint64_t)~found), x, n);
+    @/
+    static void starts_select(uint64_t longer, uint64_t starts, uint64_t found, uint64_t x, unsigned n)
+    {
+        /@ assert not_found: found == 0 ==> (uint64_t)~found == UINT64_MAX; @/
+        /@ assert not_found_set: found != 0 ==> (uint64_t)~found == 0; @/
+        /@ assert bits: \forall integer i; 0 <= i < 64 ==>
+               (heap_bit((longer & found) | (starts & (uint64_t)~found), i) <==>
+                (found != 0 ? heap_bit(longer, i) : heap_bit(starts, i))); @/
+    }
+*/
+/*@ ghost
+    /@ requires 0 <= j <= 5 && (found == 0 || found == UINT64_MAX);
+       assigns \nothing;
+       ensures (unsigned)(found & ((uint64_t)1 << j)) == (found == 0 ? 0 : heap_pow2(j));
+    @/
+    static void pow2_bit(uint64_t found, int j)
+    {
+        /@ assert shift_0: j == 0 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 1; @/
+        /@ assert shift_1: j == 1 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 2; @/
+        /@ assert shift_2: j == 2 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 4; @/
+        /@ assert shift_3: j == 3 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 8; @/
+        /@ assert shift_4: j == 4 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 16; @/
+        /@ assert shift_5: j == 5 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 32; @/
+    }
+*/
+
 /*@ assigns \nothing;
     ensures longest: heap_longest_is(word, \result);
 */
 static uint8_t longest_run(uint64_t word)
 {
+    //@ assert all_free: word == ALL_FREE ==> heap_bits_run(word, 0, 64);
     if (word == ALL_FREE)
         return WORD_BLOCKS;
     uint64_t runs[6];   /* runs[j]: bit i set when bits i .. i + 2^j - 1 all are */
     runs[0] = word;
+    //@ assert runs_0: heap_starts(runs[0], word, 1);
     runs[1] = runs[0] & runs[0] >> 1;
+    //@ ghost starts_join(runs[0], runs[0], word, 1, 1);
     runs[2] = runs[1] & runs[1] >> 2;
+    //@ ghost starts_join(runs[1], runs[1], word, 2, 2);
     runs[3] = runs[2] & runs[2] >> 4;
+    //@ ghost starts_join(runs[2], runs[2], word, 4, 4);
     runs[4] = runs[3] & runs[3] >> 8;
+    //@ ghost starts_join(runs[3], runs[3], word, 8, 8);
     runs[5] = runs[4] & runs[4] >> 16;
+    //@ ghost starts_join(runs[4], runs[4], word, 16, 16);
 
     uint64_t starts = ALL_FREE;
     unsigned length = 0;
+    //@ ghost unsigned at = 0;
+    //@ ghost unsigned p = 32;
+    //@ assert starts_0: heap_starts(starts, word, 0);
     /*@ loop invariant -1 <= j <= 5;
-        loop assigns j, starts, length;
+        loop invariant p: 0 <= j ==> p == heap_pow2(j);
+        loop invariant bound: length + heap_pow2(j + 1) <= 64;
+        loop invariant starts: heap_starts(starts, word, length);
+        loop invariant at: heap_bits_run(word, at, length);
+        loop invariant none_longer: \forall integer i, n; length + heap_pow2(j + 1) <= n < 64 ==>
+            !heap_bits_run(word, i, n);
+        loop assigns j, starts, length, at, p;
         loop variant j + 1;
     */
     for (int j = 5; j >= 0; j--) {
+        //@ assert j_cases: j == 0 || j == 1 || j == 2 || j == 3 || j == 4 || j == 5;
+        //@ assert runs_j: heap_starts(runs[j], word, heap_pow2(j));
+        //@ assert pow2_j: 1 <= heap_pow2(j) <= 32 && heap_pow2(j + 1) == 2 * heap_pow2(j);
+        //@ assert shift: (unsigned)(length % 64) == length;
         uint64_t longer = starts & runs[j] >> length % WORD_BLOCKS;
+        //@ ghost starts_join(starts, runs[j], word, length, p);
+        //@ ghost if (longer != 0) at = some_set_bit(longer);
+        /*@ assert none_from: longer == 0 ==>
+                \forall integer i, n; length + heap_pow2(j) <= n ==> !heap_bits_run(word, i, n);
+        */
+        /*@ assert none_after: \forall integer i, n;
+                length + (longer != 0 ? heap_pow2(j) : 0) + heap_pow2(j) <= n < 64 ==> !heap_bits_run(word, i, n);
+        */
         uint64_t found = 0 - (uint64_t)(longer != 0);
+        //@ assert found_is: found == (longer != 0 ? UINT64_MAX : 0);
+        //@ ghost starts_select(longer, starts, found, word, length + (longer != 0 ? p : 0));
         starts = (longer & found) | (starts & ~found);
+        //@ ghost pow2_bit(found, j);
         length += (unsigned)(found & ((uint64_t)1 << j));
+        //@ assert length_is: length == \at(length, LoopCurrent) + (longer != 0 ? heap_pow2(j) : 0);
+        //@ ghost p /= 2;
     }
     return (uint8_t)length;
 }
