@@ -330,11 +330,6 @@ static uint64_t without_lone_blocks(uint64_t word)
         \forall integer i; 0 <= i < 64 ==> (heap_bit(r, i) <==> heap_bits_run(x, i, n));
     logic integer heap_pow2(integer e) =
         e <= 0 ? 1 : e == 1 ? 2 : e == 2 ? 4 : e == 3 ? 8 : e == 4 ? 16 : e == 5 ? 32 : 64;
-    lemma heap_run_join: \forall integer x, i, a, b; 0 <= a && 0 <= b ==>
-        (heap_bits_run(x, i, a) && heap_bits_run(x, i + a, b) <==> heap_bits_run(x, i, a + b));
-    // A run of m >= n set bits starts where r marks the runs of n.
-    lemma heap_starts_at: \forall integer r, x, n, i, m; 1 <= n <= m &&
-        heap_starts(r, x, n) && heap_bits_run(x, i, m) ==> 0 <= i < 64 && heap_bit(r, i);
 */
 
 /*
@@ -343,12 +338,31 @@ static uint64_t without_lone_blocks(uint64_t word)
  * (WP keeps every fact of the path before a loop in the loop's goals).
  */
 /*@ ghost
+    /@ requires 0 <= a && 0 <= b;
+       assigns \nothing;
+       ensures \forall integer i; heap_bits_run(x, i, a) && heap_bits_run(x, i + a, b) <==> heap_bits_run(x, i, a + b);
+    @/
+    static void run_join(uint64_t x, unsigned a, unsigned b)
+    {
+    }
+*/
+/*@ ghost
+    /@ requires 1 <= n && heap_starts(r, x, n);
+       assigns \nothing;
+       ensures \forall integer i, m; n <= m && heap_bits_run(x, i, m) ==> 0 <= i < 64 && heap_bit(r, i);
+    @/
+    static void starts_at(uint64_t r, uint64_t x, unsigned n)
+    {
+    }
+*/
+/*@ ghost
     /@ requires 0 <= a && 1 <= b && heap_starts(r, x, a) && heap_starts(s, x, b);
        assigns \nothing;
        ensures heap_starts(r & (s >> a), x, a + b);
     @/
     static void starts_join(uint64_t r, uint64_t s, uint64_t x, unsigned a, unsigned b)
     {
+        run_join(x, a, b);
         /@ assert bits: \forall integer i; 0 <= i < 64 ==>
                (heap_bit(r & (s >> a), i) <==> heap_bit(r, i) && heap_bit(s, i + a)); @/
         /@ assert join: \forall integer i; 0 <= i < 64 ==>
@@ -432,6 +446,7 @@ static uint8_t longest_run(uint64_t word)
         uint64_t longer = starts & runs[j] >> length % WORD_BLOCKS;
         //@ ghost starts_join(starts, runs[j], word, length, p);
         //@ ghost if (longer != 0) at = some_set_bit(longer);
+        //@ ghost starts_at(longer, word, length + p);
         /*@ assert none_from: longer == 0 ==>
                 \forall integer i, n; length + heap_pow2(j) <= n ==> !heap_bits_run(word, i, n);
         */
