@@ -685,22 +685,9 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
  * top bit exactly when it was at least blocks (every byte is at most
  * FITS_LIMIT). The padding bytes past the last word are 0.
  */
-/*@ // Every fits byte, the padding's too, is at most FITS_LIMIT, so that
-    // eight of them compare at once (the bytes heap_index_build and the
-    // updates write are).
-    predicate fits_bounded{L}(struct heap_table* table) =
-        \forall integer i; 0 <= i < HEAP_INDEX_RUN_BYTES(table->total) ==>
-            table->free_runs[3 * HEAP_INDEX_RUN_BYTES(table->total) + i] <= FITS_LIMIT;
-*/
 /*@ requires heap_table_storage(table);
     requires from <= HEAP_INDEX_BITMAP_WORDS(table->total);
-    requires 2 <= blocks <= FITS_LIMIT;
     assigns \nothing;
-    ensures from <= \result <= HEAP_INDEX_RUN_BYTES(table->total);
-    ensures fits: fits_bounded(table) && \result < HEAP_INDEX_RUN_BYTES(table->total) ==>
-        table->free_runs[3 * HEAP_INDEX_RUN_BYTES(table->total) + \result] >= blocks;
-    ensures none_before: fits_bounded(table) ==> \forall integer v; from <= v < \result ==>
-        table->free_runs[3 * HEAP_INDEX_RUN_BYTES(table->total) + v] < blocks;
 */
 static size_t first_word_fitting(const struct heap_table* table, size_t from, size_t blocks)
 {
