@@ -157,8 +157,42 @@ struct heap
               table->free_map[(i - HEAP_INDEX_BITMAP_WORDS(table->total)) * HEAP_INDEX_WORD_BLOCKS + j] != 0));
     predicate heap_summary_agrees{L}(struct heap_table* table) = heap_summary_agrees_except(table, -1);
 
+    // The run bytes (heap_index.c), in bits: bits [i, i + n) of x are all
+    // set, inside one 64-bit word.
+    predicate heap_bits_run(integer x, integer i, integer n) =
+        0 <= i && 0 <= n && i + n <= HEAP_INDEX_WORD_BLOCKS &&
+        \forall integer k; i <= k < i + n ==> heap_bit(x, k);
+    // p is the run of set bits at x's start (bit 0 up), s the run at its end (bit 63 down).
+    predicate heap_prefix_is(integer x, integer p) =
+        heap_bits_run(x, 0, p) && (p < HEAP_INDEX_WORD_BLOCKS ==> !heap_bit(x, p));
+    predicate heap_suffix_is(integer x, integer s) =
+        heap_bits_run(x, HEAP_INDEX_WORD_BLOCKS - s, s) &&
+        (s < HEAP_INDEX_WORD_BLOCKS ==> !heap_bit(x, HEAP_INDEX_WORD_BLOCKS - 1 - s));
+    // l is x's longest run of two to 63 set bits: one of l bits is there
+    // (when l >= 2), none longer below 64. (A run of 64 is the whole word,
+    // which the prefix and suffix tell.)
+    predicate heap_longest_is(integer x, integer l) =
+        0 <= l <= HEAP_INDEX_WORD_BLOCKS &&
+        (l >= 2 ==> \exists integer i; heap_bits_run(x, i, l)) &&
+        \forall integer i, n; l < n < HEAP_INDEX_WORD_BLOCKS ==> !heap_bits_run(x, i, n);
+
+    // The part of a map word the run bytes describe (without_lone_blocks in
+    // heap_index.c): its set bits but those whose neighbours in the word are
+    // both clear, bits 0 and 63 always kept.
+    logic integer heap_runs_word(integer m) =
+        m & ((m & (m >> 1)) | (uint64_t)((m & (m >> 1)) << 1) | 1 | 0x8000000000000000);
+
+    // A word's fits byte from its suffix, the next word's prefix and its
+    // longest (fits_of in heap_index.c): the run across the word's end,
+    // 128 stored as 127, or the longest inside, whichever is more.
+    logic integer heap_fits(integer suffix, integer next_prefix, integer longest) =
+        \let across = suffix != 0 ? suffix + next_prefix : 0;
+        \let capped = across >= 128 ? 127 : across;
+        capped > longest ? capped : longest;
+
     // The index's part of heap_valid: the map agrees with the table and
-    // the summary with the map (the run bytes are not stated: docs/proofs.md).
+    // the summary with the map (the run bytes' agreement is not stated
+    // yet, only what each byte says of its word: docs/proofs.md).
     predicate heap_index_agrees{L}(struct heap_table* table) =
         heap_map_agrees(table) && heap_summary_agrees(table);
 

@@ -30,6 +30,21 @@ static inline unsigned lowest_set_bit(uint64_t x);
 */
 static inline unsigned leading_zero_bits(uint64_t x);
 
+/*
+ * A set bit of a non-zero word, for proofs only: ghost code, which the
+ * compiler never sees. WP's provers are not given that a word whose bits
+ * are all clear is 0 (Why3's lemma is_uint64_ext is for Coq), so they
+ * cannot find a bit of x from x != 0 alone; lowest_set_bit's contract says
+ * the same of the same words (docs/proofs.md, "What is assumed").
+ */
+/*@ ghost
+    /@ requires x != 0;
+       assigns \nothing;
+       ensures assumed_nonzero_has_bit: 0 <= \result < 64 && ((x >> \result) & 1) == 1;
+    @/
+    static unsigned some_set_bit(uint64_t x);
+*/
+
 /*@ requires \valid_read(bytes + (0 .. 7));
     assigns \nothing;
     ensures assumed_little_endian: \forall integer k; 0 <= k < 8 ==> ((\result >> (8 * k)) & 0xFF) == bytes[k];

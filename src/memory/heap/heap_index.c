@@ -306,7 +306,9 @@ static uint64_t word_from_table(const struct heap_table* table, size_t w)
  * whole; and a lone block taken or freed between taken neighbours, which
  * is much of what a busy heap does, leaves the bytes as they were.
  */
-/*@ assigns \nothing; */
+/*@ assigns \nothing;
+    ensures \result == heap_runs_word(word);
+*/
 static uint64_t without_lone_blocks(uint64_t word)
 {
     uint64_t pairs = word & word >> 1;   /* bit i: blocks i and i + 1 both free */
@@ -322,37 +324,150 @@ static uint64_t without_lone_blocks(uint64_t word)
  * nothing but says so to the prover, and costs nothing, since x86's shift
  * instructions take the count modulo 64 themselves.
  */
-/*@ assigns \nothing; */
+/*@ // longest_run's proof: bits [0, 64) of r are where the runs of n set
+    // bits of x start (runs[j], starts); heap_pow2(e) is 2^e for e in 0 .. 6.
+    predicate heap_starts(integer r, integer x, integer n) =
+        \forall integer i; 0 <= i < 64 ==> (heap_bit(r, i) <==> heap_bits_run(x, i, n));
+    logic integer heap_pow2(integer e) =
+        e <= 0 ? 1 : e == 1 ? 2 : e == 2 ? 4 : e == 3 ? 8 : e == 4 ? 16 : e == 5 ? 32 : 64;
+*/
+
+/*
+ * Ghost code for longest_run's proof: each step of its computation in a
+ * function of its own, so that its goals keep only the facts they need
+ * (WP keeps every fact of the path before a loop in the loop's goals).
+ */
+/*@ ghost
+    /@ requires 0 <= a && 0 <= b;
+       assigns \nothing;
+       ensures \forall integer i; heap_bits_run(x, i, a) && heap_bits_run(x, i + a, b) <==> heap_bits_run(x, i, a + b);
+    @/
+    static void run_join(uint64_t x, unsigned a, unsigned b)
+    {
+    }
+*/
+/*@ ghost
+    /@ requires 1 <= n && heap_starts(r, x, n);
+       assigns \nothing;
+       ensures \forall integer i, m; n <= m && heap_bits_run(x, i, m) ==> 0 <= i < 64 && heap_bit(r, i);
+    @/
+    static void starts_at(uint64_t r, uint64_t x, unsigned n)
+    {
+    }
+*/
+/*@ ghost
+    /@ requires 0 <= a && 1 <= b && heap_starts(r, x, a) && heap_starts(s, x, b);
+       assigns \nothing;
+       ensures heap_starts(r & (s >> a), x, a + b);
+    @/
+    static void starts_join(uint64_t r, uint64_t s, uint64_t x, unsigned a, unsigned b)
+    {
+        run_join(x, a, b);
+        /@ assert bits: \forall integer i; 0 <= i < 64 ==>
+               (heap_bit(r & (s >> a), i) <==> heap_bit(r, i) && heap_bit(s, i + a)); @/
+        /@ assert join: \forall integer i; 0 <= i < 64 ==>
+               (heap_bits_run(x, i, a) && heap_bit(s, i + a) <==> heap_bits_run(x, i, a + b)); @/
+    }
+*/
+/*@ ghost
+    /@ requires found == 0 || found == UINT64_MAX;
+       requires found != 0 ==> heap_starts(longer, x, n);
+       requires found == 0 ==> heap_starts(starts, x, n);
+       assigns \nothing;
+       ensures heap_starts((longer & found) | (starts & (uint64_t)~found), x, n);
+    @/
+    static void starts_select(uint64_t longer, uint64_t starts, uint64_t found, uint64_t x, unsigned n)
+    {
+        /@ assert not_found: found == 0 ==> (uint64_t)~found == UINT64_MAX; @/
+        /@ assert not_found_set: found != 0 ==> (uint64_t)~found == 0; @/
+        /@ assert bits: \forall integer i; 0 <= i < 64 ==>
+               (heap_bit((longer & found) | (starts & (uint64_t)~found), i) <==>
+                (found != 0 ? heap_bit(longer, i) : heap_bit(starts, i))); @/
+    }
+*/
+/*@ ghost
+    /@ requires 0 <= j <= 5 && (found == 0 || found == UINT64_MAX);
+       assigns \nothing;
+       ensures (unsigned)(found & ((uint64_t)1 << j)) == (found == 0 ? 0 : heap_pow2(j));
+    @/
+    static void pow2_bit(uint64_t found, int j)
+    {
+        /@ assert shift_0: j == 0 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 1; @/
+        /@ assert shift_1: j == 1 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 2; @/
+        /@ assert shift_2: j == 2 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 4; @/
+        /@ assert shift_3: j == 3 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 8; @/
+        /@ assert shift_4: j == 4 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 16; @/
+        /@ assert shift_5: j == 5 ==> (UINT64_MAX & ((uint64_t)1 << j)) == 32; @/
+    }
+*/
+
+/*@ assigns \nothing;
+    ensures longest: heap_longest_is(word, \result);
+*/
 static uint8_t longest_run(uint64_t word)
 {
+    //@ assert all_free: word == ALL_FREE ==> heap_bits_run(word, 0, 64);
     if (word == ALL_FREE)
         return WORD_BLOCKS;
     uint64_t runs[6];   /* runs[j]: bit i set when bits i .. i + 2^j - 1 all are */
     runs[0] = word;
+    //@ assert runs_0: heap_starts(runs[0], word, 1);
     runs[1] = runs[0] & runs[0] >> 1;
+    //@ ghost starts_join(runs[0], runs[0], word, 1, 1);
     runs[2] = runs[1] & runs[1] >> 2;
+    //@ ghost starts_join(runs[1], runs[1], word, 2, 2);
     runs[3] = runs[2] & runs[2] >> 4;
+    //@ ghost starts_join(runs[2], runs[2], word, 4, 4);
     runs[4] = runs[3] & runs[3] >> 8;
+    //@ ghost starts_join(runs[3], runs[3], word, 8, 8);
     runs[5] = runs[4] & runs[4] >> 16;
+    //@ ghost starts_join(runs[4], runs[4], word, 16, 16);
 
     uint64_t starts = ALL_FREE;
     unsigned length = 0;
+    //@ ghost unsigned at = 0;
+    //@ ghost unsigned p = 32;
+    //@ assert starts_0: heap_starts(starts, word, 0);
     /*@ loop invariant -1 <= j <= 5;
-        loop assigns j, starts, length;
+        loop invariant p: 0 <= j ==> p == heap_pow2(j);
+        loop invariant bound: length + heap_pow2(j + 1) <= 64;
+        loop invariant starts: heap_starts(starts, word, length);
+        loop invariant at: heap_bits_run(word, at, length);
+        loop invariant none_longer: \forall integer i, n; length + heap_pow2(j + 1) <= n < 64 ==>
+            !heap_bits_run(word, i, n);
+        loop assigns j, starts, length, at, p;
         loop variant j + 1;
     */
     for (int j = 5; j >= 0; j--) {
+        //@ assert j_cases: j == 0 || j == 1 || j == 2 || j == 3 || j == 4 || j == 5;
+        //@ assert runs_j: heap_starts(runs[j], word, heap_pow2(j));
+        //@ assert pow2_j: 1 <= heap_pow2(j) <= 32 && heap_pow2(j + 1) == 2 * heap_pow2(j);
+        //@ assert shift: (unsigned)(length % 64) == length;
         uint64_t longer = starts & runs[j] >> length % WORD_BLOCKS;
+        //@ ghost starts_join(starts, runs[j], word, length, p);
+        //@ ghost if (longer != 0) at = some_set_bit(longer);
+        //@ ghost starts_at(longer, word, length + p);
+        /*@ assert none_from: longer == 0 ==>
+                \forall integer i, n; length + heap_pow2(j) <= n ==> !heap_bits_run(word, i, n);
+        */
+        /*@ assert none_after: \forall integer i, n;
+                length + (longer != 0 ? heap_pow2(j) : 0) + heap_pow2(j) <= n < 64 ==> !heap_bits_run(word, i, n);
+        */
         uint64_t found = 0 - (uint64_t)(longer != 0);
+        //@ assert found_is: found == (longer != 0 ? UINT64_MAX : 0);
+        //@ ghost starts_select(longer, starts, found, word, length + (longer != 0 ? p : 0));
         starts = (longer & found) | (starts & ~found);
+        //@ ghost pow2_bit(found, j);
         length += (unsigned)(found & ((uint64_t)1 << j));
+        //@ assert length_is: length == \at(length, LoopCurrent) + (longer != 0 ? heap_pow2(j) : 0);
+        //@ ghost p /= 2;
     }
     return (uint8_t)length;
 }
 
 /* Free blocks at the start (bit 0 up) and at the end (bit 63 down) of a word. */
 /*@ assigns \nothing;
-    ensures \result <= WORD_BLOCKS;
+    ensures prefix: heap_prefix_is(word, \result);
 */
 static uint8_t prefix_run(uint64_t word)
 {
@@ -361,7 +476,7 @@ static uint8_t prefix_run(uint64_t word)
 }
 
 /*@ assigns \nothing;
-    ensures \result <= WORD_BLOCKS;
+    ensures suffix: heap_suffix_is(word, \result);
 */
 static uint8_t suffix_run(uint64_t word)
 {
@@ -379,16 +494,30 @@ static uint8_t suffix_run(uint64_t word)
  * FITS_LIMIT (both say "more than a word"). No branch: the next prefix
  * is read from word w itself when w is the last, and masked off.
  */
+/*@ // fits_of's two operations on one small number, by cases on it
+    // (WP's Range tactic, scripts/wp-session: each case is a constant).
+    lemma heap_byte_mask: \forall integer x; 0 <= x <= 255 ==> (x & 0xFF) == x;
+    lemma heap_shift_seven: \forall integer x; 0 <= x <= 128 ==> x - (x >> 7) == (x == 128 ? 127 : x);
+*/
+
 /*@ requires w < words;
     requires \valid_read(prefix + (0 .. words - 1)) && \valid_read(suffix + w) && \valid_read(longest + w);
     assigns \nothing;
+    ensures fits: suffix[w] <= 64 && longest[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==>
+        \result == heap_fits(suffix[w], w + 1 < words ? prefix[w + 1] : 0, longest[w]) && \result <= FITS_LIMIT;
 */
 static uint8_t fits_of(const uint8_t* prefix, const uint8_t* suffix, const uint8_t* longest, size_t words, size_t w)
 {
     bool has_next = w + 1 < words;
     unsigned next_prefix = prefix[has_next ? w + 1 : w] & (has_next ? 0xFFu : 0);
+    //@ assert next_prefix: next_prefix == (w + 1 < words ? prefix[w + 1] : 0);
     unsigned across = suffix[w] != 0 ? suffix[w] + next_prefix : 0;
+    //@ ghost unsigned sum = across;
+    //@ assert sum_small: suffix[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==> sum <= 128;
     across -= across >> 7;   /* 128 becomes FITS_LIMIT */
+    /*@ assert capped: suffix[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==>
+            across == (sum >= 128 ? 127 : sum);
+    */
     return (uint8_t)(across > longest[w] ? across : longest[w]);
 }
 
@@ -580,9 +709,15 @@ static size_t first_word_fitting(const struct heap_table* table, size_t from, si
 }
 
 /* The lowest bit at which 'blocks' set bits in a row begin, or WORD_BLOCKS when none do. */
+/*@ // Two runs of a bits, the second s <= a bits after the first, make one of a + s.
+    lemma heap_bits_run_join: \forall integer x, i, a, s; 0 <= i && 0 <= s <= a ==>
+        (heap_bits_run(x, i, a) && heap_bits_run(x, i + s, a) <==> heap_bits_run(x, i, a + s));
+*/
 /*@ requires 1 <= blocks <= WORD_BLOCKS;
     assigns \nothing;
     ensures \result <= WORD_BLOCKS;
+    ensures found: \result < WORD_BLOCKS ==> heap_bits_run(word, \result, blocks);
+    ensures first: \forall integer i; 0 <= i < \result ==> !heap_bits_run(word, i, blocks);
 */
 static size_t first_run_in_word(uint64_t word, size_t blocks)
 {
@@ -593,23 +728,36 @@ static size_t first_run_in_word(uint64_t word, size_t blocks)
     size_t have = 1;
     /*@ loop invariant 0 <= i <= 3;
         loop invariant 1 <= have <= blocks;
+        loop invariant runs: \forall integer k; 0 <= k ==>
+            (heap_bit(word, k) <==> heap_bits_run(\at(word, Pre), k, have));
         loop assigns i, have, word;
         loop variant 3 - i;
     */
     for (int i = 0; i < 3; i++) {
         size_t step = have < blocks - have ? have : blocks - have;
         word &= word >> step;
+        /*@ assert step_runs: \forall integer k; 0 <= k ==>
+                (heap_bit(word, k) <==> heap_bits_run(\at(word, Pre), k, have) &&
+                                        heap_bits_run(\at(word, Pre), k + step, have));
+        */
         have += step;
     }
     /*@ loop invariant 1 <= have <= blocks;
+        loop invariant runs: \forall integer k; 0 <= k ==>
+            (heap_bit(word, k) <==> heap_bits_run(\at(word, Pre), k, have));
         loop assigns have, word;
         loop variant blocks - have;
     */
     while (have < blocks) {
         size_t step = have < blocks - have ? have : blocks - have;
         word &= word >> step;
+        /*@ assert step_runs: \forall integer k; 0 <= k ==>
+                (heap_bit(word, k) <==> heap_bits_run(\at(word, Pre), k, have) &&
+                                        heap_bits_run(\at(word, Pre), k + step, have));
+        */
         have += step;
     }
+    //@ assert all_runs: \forall integer k; 0 <= k ==> (heap_bit(word, k) <==> heap_bits_run(\at(word, Pre), k, blocks));
     return word != 0 ? (size_t)lowest_set_bit(word) : WORD_BLOCKS;
 }
 
