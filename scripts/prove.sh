@@ -34,19 +34,39 @@ WP_SCRIPTS=scripts/wp-session
 STEPS=500000
 TIMEOUT=60
 PARALLEL=2
-SMOKE_TIMEOUT=2
-UNITS_AT_ONCE=2
+SMOKE_TIMEOUT=1
+UNITS_AT_ONCE=3
 
 # What is proved: a file, the functions in it ("*": every function the
-# file defines), and extra WP options for it (-wp-split: one goal per
-# path, smaller goals for functions with many branches). A proved function
-# may call only proved functions.
+# file defines; "-f,g": every one but f and g), extra WP options for it
+# (-wp-split: one goal per path, smaller goals for functions with many
+# branches), the group of lemmas compiled in for it, if any, and a label
+# for its logs when a file has two units without groups. A proved
+# function may call only proved functions.
+#
+# Lemma groups: WP hands every lemma of a file to the provers with every
+# goal of the file, and a lemma a goal does not need still slows it, often
+# past the step limit. So the lemmas that only some functions need stand
+# in "#ifdef GROUP" (nothing else may), and those functions are proved in
+# a unit of their own with GROUP defined, where the lemmas are proved too.
+# A goal only ever uses lemmas that are proved. The longest units come
+# first, so that both cores stay busy to the end.
+
+# first_word_fitting's compare and the ghost functions of its proof, with
+# the lemma group PROVE_FITS: three facts about constants' bits.
+fits_functions=first_word_fitting,fit_or_is_sum,fit_parity,fit_shifts,fit_low_bits,fit_byte_value,fit_in_range,fit_top_bits_clear,fit_mul_ones,fit_byte_step,fit_byte,fit_bytes,fit_word,fit_run_bytes,fit_bounded
+# Smoke tests (preconditions that contradict themselves) are run for the
+# functions that unproved code may call. A unit with -wp-no-smoke-tests
+# holds functions called only from proved files, whose goals prove their
+# preconditions at every call: a contradiction there would leave those
+# goals unproved. The run checks that no other file calls them.
 units=(
-    "src/task/elf.c|*|"
-    "src/memory/paging/paging.c|paging_entry_table,paging_is_32bit_range,paging_directory_index,paging_table_index,paging_grants_user,paging_check_user_range,paging_user_may_read,paging_copy_string_from_user|-wp-split"
-    "src/memory/memory.c|*|"
     "src/memory/heap/heap.c|*|"
-    "src/memory/heap/heap_index.c|*|"
+    "src/memory/heap/heap_index.c|-$fits_functions|-wp-no-smoke-tests"
+    "src/memory/heap/heap_index.c|$fits_functions|-wp-no-smoke-tests|PROVE_FITS"
+    "src/task/elf.c|*|"
+    "src/memory/memory.c|*|"
+    "src/memory/paging/paging.c|paging_entry_table,paging_is_32bit_range,paging_directory_index,paging_table_index,paging_grants_user,paging_check_user_range,paging_user_may_read,paging_copy_string_from_user|-wp-split"
 )
 
 # Functions whose contract is assumed, not proved: Frama-C sees only their
@@ -86,7 +106,7 @@ allowed_warnings=(
 
 FRAMA_C_FLAGS=(
     -machdep x86_32 -c11                  # the kernel's target: i386, 32-bit pointers and size_t
-    -cpp-command "clang -E -C" -cpp-frama-c-compliant -cpp-extra-args="-Isrc"
+    -cpp-command "clang -E -C" -cpp-frama-c-compliant
     -kernel-warn-key annot:missing-spec=inactive  # replaced by the call check below
     -warn-signed-downcast                 # also prove that no conversion to a signed type overflows
     -wp -wp-rte -wp-steps "$STEPS" -wp-timeout "$TIMEOUT" -wp-par "$PARALLEL" -wp-cache update -wp-cache-dir "$PROVE_OUT/cache"
@@ -114,10 +134,14 @@ why3 config detect -C "$WHY3CONFIG" >"$PROVE_OUT/why3-detect.log" 2>&1
 
 problems=()        # anything wrong but an unproved goal
 unproved_lines=()  # one per unproved goal
-goals=0
-proved=0
+goal_names=()      # "FILE GOAL", one per goal a unit reports
+unproved_names=()  # "FILE GOAL", one per unproved goal
 smoke=0
 all_functions=()
+
+# (No "grep -q" at the end of a pipe: it stops reading at the first match,
+# the command before it may then die of SIGPIPE, and with pipefail the
+# pipe fails, so that a test would answer "no" at random.)
 
 # Strip comments' text down to the ACSL annotations (/*@ ... */ and //@ ...).
 acsl_of() {
@@ -153,6 +177,19 @@ if acsl_of "${unit_files[@]}" | grep -nwE 'admit|assume|axiom|axiomatic' >/dev/n
     problems+=("an annotation uses admit, assume or axiom: $(acsl_of "${unit_files[@]}" |
         grep -wE 'admit|assume|axiom|axiomatic' | head -n 1)")
 fi
+# A lemma group's "#ifdef GROUP" holds lemmas only: a contract, a
+# definition or code in it would make the units of one file prove
+# different things.
+for group in $(printf '%s\n' "${units[@]}" | cut -d'|' -f4 | sort -u); do
+    while IFS= read -r block; do
+        problems+=("#ifdef $group holds more than lemmas: ${block:0:80}")
+    done < <(GROUP=$group perl -0777 -ne 'while (m{^#ifdef\s+$ENV{GROUP}\b(.*?)^#endif}gms) { my $b = $1;
+            $b =~ s{/\*@((?:(?!\*/).)*)\*/}{ my $a = $1; $a =~ s{//[^\n]*}{}g;
+                ($a =~ /\blemma\b/ && $a !~ /\b(predicate|logic|ghost|requires|ensures|assigns|invariant|assert|inductive|axiomatic|axiom)\b/) ? "" : $& }gse;
+            $b =~ s/\s+/ /g; print "$b\n" if $b =~ /\S/ }' "${unit_files[@]}")
+    grep -nw "$group" "${unit_files[@]}" | grep -vE ":#ifdef $group\$" >/dev/null &&
+        problems+=("$group is used other than as #ifdef $group")
+done
 # The proof scripts: only tactics that split a goal into cases WP then
 # proves (a script cannot admit a goal, but say so), and no Coq script
 # that admits one.
@@ -190,39 +227,61 @@ for function in "${assumed_functions[@]}"; do
     fi
     if [ -z "$contract" ]; then
         problems+=("assumed function $function has no contract on its declaration")
-    elif grep -oE '\bensures( +[a-z0-9_]+ *:)?' <<<"$contract" | grep -vqE 'ensures +assumed_'; then
+    elif grep -oE '\bensures( +[a-z0-9_]+ *:)?' <<<"$contract" | grep -vE 'ensures +assumed_' >/dev/null; then
         problems+=("assumed function $function has an ensures not named assumed_*")
     fi
     grep -q "\`$function\`" docs/proofs.md 2>/dev/null ||
         problems+=("assumed function $function is not explained in docs/proofs.md")
 done
 
-# prove_unit FILE FUNCTIONS FLAGS: run WP on one unit (two passes if
-# needed) into build/prove/NAME.log; its exit status and seconds go to
+# The name of a unit's logs: the file's, and its label's or its lemma
+# group's.
+unit_name() {
+    local file=$1 group=$2 label=$3
+    [ -z "$label" ] && [ -n "$group" ] && label=$(tr 'A-Z_' 'a-z-' <<<"$group")
+    echo "$(basename "$file" .c)${label:+-$label}"
+}
+
+# prove_unit FILE FUNCTIONS FLAGS GROUP: run WP on one unit (two passes
+# if needed) into build/prove/NAME.log; its exit status and seconds go to
 # NAME.rc and NAME.seconds.
 prove_unit() {
-    local file=$1 functions=$2 name log dot unit_start rc
-    local -a flags fct=()
+    local file=$1 functions=$2 group=$4 name log dot unit_start rc
+    local -a flags fct=() cpp=(-cpp-extra-args="-Isrc${4:+,-D$4}")
     read -r -a flags <<<"$3"
-    name=$(basename "$file" .c)
+    name=$(unit_name "$file" "$group" "$5")
     log=$PROVE_OUT/$name.log
     dot=$PROVE_OUT/$name.callgraph.dot
-    [ "$functions" != "*" ] && fct=(-wp-fct "$functions")
+    case $functions in
+        "*") ;;
+        -*) fct=(-wp-skip-fct "${functions#-}") ;;
+        *) fct=(-wp-fct "$functions") ;;
+    esac
 
     unit_start=$SECONDS
-    frama-c "${FRAMA_C_FLAGS[@]}" "${flags[@]}" -wp-prover "$FIRST_PROVERS" "${fct[@]}" -cg "$dot" "$file" \
+    frama-c "${FRAMA_C_FLAGS[@]}" "${cpp[@]}" -wp-prover "$FIRST_PROVERS" "${flags[@]}" "${fct[@]}" -cg "$dot" "$file" \
         >"$log" 2>&1
     rc=$?
-    if [ "$rc" -eq 0 ] && unproved_goals <"$log" | grep -q .; then
+    if [ "$rc" -eq 0 ] && unproved_goals <"$log" | grep . >/dev/null; then
         mv "$log" "$PROVE_OUT/$name.first.log"
-        frama-c "${FRAMA_C_FLAGS[@]}" "${flags[@]}" -wp-prover "$SECOND_PROVERS" "${fct[@]}" -cg "$dot" "$file" \
+        frama-c "${FRAMA_C_FLAGS[@]}" "${cpp[@]}" "${flags[@]}" -wp-prover "$SECOND_PROVERS" "${fct[@]}" -cg "$dot" "$file" \
             >"$log" 2>&1
         rc=$?
     fi
     # -wp-fct leaves lemmas out: prove the file's lemmas too, since the
-    # goals above may use them.
-    if [ "$rc" -eq 0 ] && [ "$functions" != "*" ] && acsl_of "$file" | grep -qw lemma; then
-        frama-c "${FRAMA_C_FLAGS[@]}" -wp-prover "$SECOND_PROVERS" -wp-prop=@lemma "$file" \
+    # goals above may use them: in the file's main unit ("*" or "-f,g"),
+    # or its only one, all of them; in a group's unit, the group's own.
+    local lemmas=@lemma
+    if [ "${functions:0:1}" != "-" ] && printf '%s\n' "${units[@]}" | grep -F "$file|-" >/dev/null; then
+        lemmas=
+    fi
+    if [ -n "$group" ]; then
+        lemmas=$(GROUP=$group perl -0777 -ne 'while (m{^#ifdef\s+$ENV{GROUP}\b(.*?)^#endif}gms) {
+                my $b = $1; print "$1\n" while $b =~ /\blemma\s+(\w+)/g }' "$file" | paste -sd, -)
+    fi
+    if [ "$rc" -eq 0 ] && [ "${#fct[@]}" -gt 0 ] && [ -n "$lemmas" ] && ! grep -q 'Goal .*_lemma_' "$log" &&
+        acsl_of "$file" | grep -w lemma >/dev/null; then
+        frama-c "${FRAMA_C_FLAGS[@]}" "${cpp[@]}" -wp-prover "$SECOND_PROVERS" -wp-prop="$lemmas" "$file" \
             >>"$log" 2>&1
         rc=$?
     fi
@@ -231,20 +290,21 @@ prove_unit() {
 }
 
 # WP simplifies goals in one process per unit: run UNITS_AT_ONCE units side
-# by side so that both cores work. The results do not depend on it.
+# by side so that both cores work while one of them simplifies. The
+# results do not depend on it.
 start_time=$SECONDS
 for unit in "${units[@]}"; do
-    IFS='|' read -r file functions unit_flags <<<"$unit"
+    IFS='|' read -r file functions unit_flags group label <<<"$unit"
     while [ "$(jobs -rp | wc -l)" -ge "$UNITS_AT_ONCE" ]; do
         wait -n
     done
-    prove_unit "$file" "$functions" "$unit_flags" &
+    prove_unit "$file" "$functions" "$unit_flags" "$group" "$label" &
 done
 wait
 
 for unit in "${units[@]}"; do
-    IFS='|' read -r file functions unit_flags <<<"$unit"
-    name=$(basename "$file" .c)
+    IFS='|' read -r file functions unit_flags group label <<<"$unit"
+    name=$(unit_name "$file" "$group" "$label")
     log=$PROVE_OUT/$name.log
     dot=$PROVE_OUT/$name.callgraph.dot
     rc=$(cat "$PROVE_OUT/$name.rc" 2>/dev/null || echo 1)
@@ -269,8 +329,10 @@ for unit in "${units[@]}"; do
     smoke_passed=$(grep -oE '^\[wp\] \[Passed\] Smoke-test [A-Za-z0-9_]+' <<<"$joined" | sort -u | wc -l)
     smoke_failed=$(grep -oE '^\[wp\] \[Failed\] Smoke-test [A-Za-z0-9_]+' <<<"$joined" | sort -u | wc -l)
     smoke=$((smoke + smoke_passed))
-    goals=$((goals + unit_goals))
-    proved=$((proved + unit_proved))
+    # A lemma proved in two units of one file counts once.
+    while IFS= read -r goal; do
+        goal_names+=("$file $goal")
+    done < <(grep -oE '^\[wp\] \[[^]]*\] Goal [A-Za-z0-9_]+' <<<"$joined" | sed 's/.* Goal //' | sort -u)
     if [ $((unit_goals + smoke_passed + smoke_failed)) -ne "$wp_total" ] ||
         [ $((unit_proved + smoke_passed)) -ne "$wp_proved" ]; then
         problems+=("$file: WP says $wp_proved / $wp_total proved, the log lists $unit_proved / $unit_goals goals" \
@@ -281,6 +343,7 @@ for unit in "${units[@]}"; do
     done < <(grep -oE '^\[wp\] \[Failed\] Smoke-test [A-Za-z0-9_]+' <<<"$joined" | sort -u)
     while IFS= read -r failed; do
         unproved_lines+=("$file: unproved: ${failed#*Goal }")
+        unproved_names+=("$file $(grep -oE 'Goal [A-Za-z0-9_]+' <<<"$failed" | sed 's/^Goal //')")
     done < <(unproved_goals <<<"$joined" | sort -u)
 
     # Warnings: only the allowed ones.
@@ -295,14 +358,27 @@ for unit in "${units[@]}"; do
     # The call graph: which functions are defined, and who calls whom.
     edges=$(tr -d '\n' <"$dot" | grep -oE '"[A-Z]* [A-Za-z0-9_]+ \([0-9]+\)" -> "[A-Z]* [A-Za-z0-9_]+ \([0-9]+\)"' |
         sed -E 's/"[A-Z]* ([A-Za-z0-9_]+) [^"]*" -> "[A-Z]* ([A-Za-z0-9_]+) [^"]*"/\1 \2/')
-    if [ "$functions" = "*" ]; then
+    if [ "${functions:0:1}" = "*" ] || [ "${functions:0:1}" = "-" ]; then
         mapfile -t unit_functions < <(tr -d '\n' <"$dot" |
             grep -oE '"[A-Z]* [A-Za-z0-9_]+ \([0-9]+\)" \[[^]]*style="bold"' |
-            sed -E 's/^"[A-Z]* ([A-Za-z0-9_]+) .*/\1/' | sort -u)
+            sed -E 's/^"[A-Z]* ([A-Za-z0-9_]+) .*/\1/' | sort -u | grep -vxF -f <(tr , '\n' <<<"${functions#-}"))
     else
         IFS=, read -r -a unit_functions <<<"$functions"
     fi
     all_functions+=("${unit_functions[@]}")
+    # A unit without smoke tests: each of its functions must be called only
+    # from proved files, whose goals prove its preconditions at every call.
+    # (A header's inline functions are proved, smoke tests and all, with
+    # the files that include the header.)
+    if [[ " $unit_flags " == *" -wp-no-smoke-tests "* ]]; then
+        for function in "${unit_functions[@]}"; do
+            grep -rE "^static inline .*\b$function\(" src --include='*.h' >/dev/null && continue
+            while IFS= read -r caller_file; do
+                printf '%s\n' "${units[@]}" | cut -d'|' -f1 | grep -x "$caller_file" >/dev/null ||
+                    problems+=("$file: $function has no smoke test but is called from $caller_file, which is not proved")
+            done < <(grep -rlE "\b$function *\(" src --include='*.c')
+        done
+    fi
     printf '%s\n' "$edges" >"$PROVE_OUT/$name.calls"
     printf '%s\n' "${unit_functions[@]}" >"$PROVE_OUT/$name.proved"
     echo "$file: $unit_goals goals in ${#unit_functions[@]} functions, $unit_proved proved" \
@@ -312,13 +388,13 @@ done
 # Every function a proved function calls is proved too, so that no
 # unproved contract (or the default one Frama-C makes up) is relied on.
 for unit in "${units[@]}"; do
-    file=${unit%%|*}
-    name=$(basename "$file" .c)
+    IFS='|' read -r file functions unit_flags group label <<<"$unit"
+    name=$(unit_name "$file" "$group" "$label")
     [ -f "$PROVE_OUT/$name.calls" ] || continue
     while read -r caller callee; do
         [ -n "$caller" ] || continue
         grep -qx "$caller" "$PROVE_OUT/$name.proved" || continue
-        printf '%s\n' "${all_functions[@]}" "${assumed_functions[@]}" | grep -qx "$callee" ||
+        printf '%s\n' "${all_functions[@]}" "${assumed_functions[@]}" | grep -x "$callee" >/dev/null ||
             problems+=("$file: $caller calls $callee, which is not proved")
     done <"$PROVE_OUT/$name.calls"
 done
@@ -330,6 +406,8 @@ versions=$(sed -nE 's/^Found prover ([A-Za-z0-9]+) version ([0-9.]+), OK\.$/\1 \
     paste -sd, - | sed 's/,/, /g')
 echo "prove: Frama-C $(frama-c -version | head -n 1 | sed "s/ *$//") with $versions;" \
      "$smoke preconditions checked for consistency; $((SECONDS - start_time))s"
+goals=$(printf '%s\n' "${goal_names[@]}" | sort -u | grep -c .)
+proved=$((goals - $(printf '%s\n' "${unproved_names[@]}" | sort -u | grep -c .)))
 # Passed: proved goals. Failed: unproved goals, plus one per other problem.
 failed=$((goals - proved + ${#problems[@]}))
 echo "prove: $goals goals, $proved proved, $((goals - proved)) unproved, ${#assumptions[@]} assumptions"

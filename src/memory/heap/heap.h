@@ -190,6 +190,10 @@ struct heap
         \let capped = across >= 128 ? 127 : across;
         capped > longest ? capped : longest;
 
+    // The length of each run-byte array, as a function the provers need
+    // not unfold: the arrays' positions are then linear in it.
+    logic integer heap_run_bytes(integer total) = HEAP_INDEX_RUN_BYTES(total);
+
     // The index's part of heap_valid: the map agrees with the table and
     // the summary with the map (the run bytes' agreement is not stated
     // yet, only what each byte says of its word: docs/proofs.md).

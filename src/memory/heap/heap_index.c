@@ -678,6 +678,335 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
 }
 
 /*
+ * Ghost code for first_word_fitting's proof only: its byte compare, which
+ * the provers cannot take apart by themselves. Each fact is a ghost
+ * function of its own, called by name, rather than a lemma, which would be
+ * handed to every goal of the file. The chain: a word's low bits give its
+ * value modulo 256 (fit_byte_value); bytes of at most 127 have their top
+ * bits clear, so | with the top bits adds them (fit_top_bits_clear); then
+ * byte k of the word less blocks times 0x0101..01 is byte k plus 128 less
+ * blocks, 1 to 255, since no byte below borrows (fit_byte, from the lowest
+ * byte up in fit_bytes): its bit 7 is set exactly when byte k is blocks
+ * or more. fit_word ands that with the top bits and 'wanted'.
+ * fit_same and fit_ptr hide an equation from WP's simplifier, which would
+ * otherwise substitute it, writing a shifted word as a sum, or an access
+ * through a pointer as one at a sum of indices: the provers match neither.
+ */
+/*@ predicate fit_same(integer a, integer b) = a == b; */
+
+#ifdef PROVE_FITS
+/*@ // The bits and bytes of three constants, by cases (WP's Range tactic).
+    lemma fit_bits_255: \forall integer k; 0 <= k < 8 ==> ((255 >> k) & 1) == 1;
+    lemma fit_bits_top: \forall integer m; 0 <= m < 64 ==>
+        (((0x8080808080808080 >> m) & 1) == 1 <==> m % 8 == 7);
+    lemma fit_bytes_ones: \forall integer m; 0 <= m < 64 && m % 8 == 0 ==>
+        ((0x0101010101010101 >> m) & 255) == 1;
+*/
+#endif
+
+/*@ ghost
+    /@ requires (a & b) == 0;
+       assigns \nothing;
+       ensures (a | b) == a + b;
+    @/
+    static void fit_or_is_sum(uint64_t a, uint64_t b)
+    {
+    }
+*/
+
+/*@ ghost
+    /@ assigns \nothing;
+       ensures heap_bit(x, 0) <==> x % 2 == 1;
+    @/
+    static void fit_parity(uint64_t x)
+    {
+        uint64_t q = x / 2;
+        fit_or_is_sum(q << 1, 1);
+        /@ assert split: x == (q << 1) + x % 2; @/
+        /@ assert even: !heap_bit(q << 1, 0); @/
+        /@ assert odd: heap_bit((q << 1) | 1, 0); @/
+    }
+*/
+
+/*@ ghost
+    /@ assigns \nothing;
+       ensures x >> 1 == x / 2 && x >> 2 == x / 4 && x >> 3 == x / 8 && x >> 4 == x / 16 &&
+               x >> 5 == x / 32 && x >> 6 == x / 64 && x >> 7 == x / 128 && x >> 8 == x / 256;
+    @/
+    static void fit_shifts(uint64_t x)
+    {
+        /@ assert s2: (x >> 2) == (x >> 1) / 2 && (x >> 2) == x / 4; @/
+        /@ assert s3: (x >> 3) == (x >> 2) / 2 && (x >> 3) == x / 8; @/
+        /@ assert s4: (x >> 4) == (x >> 2) / 4 && (x >> 4) == x / 16; @/
+        /@ assert s5: (x >> 5) == (x >> 4) / 2 && (x >> 5) == x / 32; @/
+        /@ assert s6: (x >> 6) == (x >> 5) / 2 && (x >> 6) == x / 64; @/
+        /@ assert s7: (x >> 7) == (x >> 6) / 2 && (x >> 7) == x / 128; @/
+        /@ assert s8: (x >> 8) == (x >> 7) / 2 && (x >> 8) == x / 256; @/
+    }
+*/
+
+/*@ ghost
+    /@ assigns \nothing;
+       ensures (heap_bit(x, 0) <==> x % 2 == 1) && (heap_bit(x, 1) <==> x / 2 % 2 == 1) &&
+           (heap_bit(x, 2) <==> x / 4 % 2 == 1) && (heap_bit(x, 3) <==> x / 8 % 2 == 1) &&
+           (heap_bit(x, 4) <==> x / 16 % 2 == 1) && (heap_bit(x, 5) <==> x / 32 % 2 == 1) &&
+           (heap_bit(x, 6) <==> x / 64 % 2 == 1) && (heap_bit(x, 7) <==> x / 128 % 2 == 1);
+    @/
+    static void fit_low_bits(uint64_t x)
+    {
+        fit_shifts(x);
+        fit_parity(x);
+        fit_parity(x >> 1);
+        fit_parity(x >> 2);
+        fit_parity(x >> 3);
+        fit_parity(x >> 4);
+        fit_parity(x >> 5);
+        fit_parity(x >> 6);
+        fit_parity(x >> 7);
+    }
+*/
+
+/*@ ghost
+    /@ requires b == (e & 255);
+       assigns \nothing;
+       ensures b == e % 256;
+    @/
+    static void fit_byte_value(uint64_t e, uint8_t b)
+    {
+        fit_low_bits(b);
+        fit_low_bits(e);
+        /@ assert bits: \forall integer j; 0 <= j < 8 ==> (heap_bit(b, j) <==> heap_bit(e, j)); @/
+        /@ assert digits: b % 2 == e % 2 && b / 2 % 2 == e / 2 % 2 && b / 4 % 2 == e / 4 % 2 && b / 8 % 2 == e / 8 % 2 &&
+               b / 16 % 2 == e / 16 % 2 && b / 32 % 2 == e / 32 % 2 && b / 64 % 2 == e / 64 % 2 &&
+               b / 128 % 2 == e / 128 % 2;
+        @/
+        /@ assert m2: b % 4 == b % 2 + 2 * (b / 2 % 2) && e % 4 == e % 2 + 2 * (e / 2 % 2); @/
+        /@ assert m3: b % 8 == b % 4 + 4 * (b / 4 % 2) && e % 8 == e % 4 + 4 * (e / 4 % 2); @/
+        /@ assert m4: b % 16 == b % 8 + 8 * (b / 8 % 2) && e % 16 == e % 8 + 8 * (e / 8 % 2); @/
+        /@ assert m5: b % 32 == b % 16 + 16 * (b / 16 % 2) && e % 32 == e % 16 + 16 * (e / 16 % 2); @/
+        /@ assert m6: b % 64 == b % 32 + 32 * (b / 32 % 2) && e % 64 == e % 32 + 32 * (e / 32 % 2); @/
+        /@ assert m7: b % 128 == b % 64 + 64 * (b / 64 % 2) && e % 128 == e % 64 + 64 * (e / 64 % 2); @/
+        /@ assert m8: b % 256 == b % 128 + 128 * (b / 128 % 2) && e % 256 == e % 128 + 128 * (e / 128 % 2); @/
+        /@ assert low: b % 256 == e % 256; @/
+    }
+*/
+
+/* A uint64_t argument is in range: eight | top, computed in C, did not wrap. */
+/*@ ghost
+    /@ assigns \nothing;
+       ensures 0 <= y <= 0xFFFFFFFFFFFFFFFF;
+    @/
+    static void fit_in_range(uint64_t y)
+    {
+    }
+*/
+
+/*@ ghost
+    /@ requires \valid_read(bytes + (0 .. 7));
+       requires bytes_are: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == bytes[k];
+       requires bytes_low: \forall integer k; 0 <= k < 8 ==> bytes[k] <= 127;
+       assigns \nothing;
+       ensures sum: (eight | 0x8080808080808080) == eight + 0x8080808080808080;
+    @/
+    static void fit_top_bits_clear(const uint8_t* bytes, uint64_t eight)
+    {
+        uint64_t top = 0x8080808080808080ull;
+        if ((eight & top) != 0) {
+            unsigned j = some_set_bit(eight & top);
+            /@ assert a1: heap_bit(eight & top, j); @/
+            /@ assert a2: heap_bit(eight, j) && heap_bit(top, j); @/
+            /@ assert a3: j % 8 == 7; @/
+            /@ assert a4: j == 8 * (j / 8) + 7; @/
+            /@ assert a5: heap_bit(eight >> (8 * (j / 8)), 7); @/
+            /@ assert a6: heap_bit((eight >> (8 * (j / 8))) & 255, 7); @/
+            fit_low_bits(bytes[j / 8]);
+            /@ assert \false; @/
+        }
+    }
+*/
+
+/*@ ghost
+    /@ requires 1 <= n <= 128 && o % 256 == 1;
+       assigns \nothing;
+       ensures low: fit_same(((128 - n) * o) % 256, 128 - n);
+       ensures high: fit_same(((128 - n) * o) / 256, (128 - n) * (o / 256));
+    @/
+    static void fit_mul_ones(uint64_t o, size_t n)
+    {
+        /@ assert split: fit_same((128 - n) * o, 256 * ((128 - n) * (o / 256)) + (128 - n)); @/
+        /@ assert high: fit_same(((128 - n) * o) / 256, (128 - n) * (o / 256)); @/
+        /@ assert div_mod: fit_same((128 - n) * o, 256 * (((128 - n) * o) / 256) + ((128 - n) * o) % 256); @/
+    }
+*/
+
+/*@ ghost
+    /@ requires 1 <= n <= 128 && o % 256 == 1;
+       requires e % 256 <= 127;
+       requires fit_same(z, e + (128 - n) * o);
+       assigns \nothing;
+       ensures low: fit_same(z % 256, e % 256 + 128 - n);
+       ensures high: fit_same(z / 256, e / 256 + (128 - n) * (o / 256));
+    @/
+    static void fit_byte_step(uint64_t e, uint64_t o, uint64_t z, size_t n)
+    {
+        fit_mul_ones(o, n);
+        /@ assert e_split: fit_same(e, 256 * (e / 256) + e % 256); @/
+        /@ assert z_split: fit_same(z, 256 * (e / 256 + (128 - n) * (o / 256)) + (e % 256 + 128 - n)); @/
+        /@ assert z_div_mod: fit_same(z, 256 * (z / 256) + z % 256); @/
+        /@ assert z_high: fit_same(z / 256, e / 256 + (128 - n) * (o / 256)); @/
+    }
+*/
+
+/*@ ghost
+    /@ requires \valid_read(bytes + k);
+       requires 1 <= n <= 128 && 0 <= k < 8;
+       requires byte: (e & 255) == bytes[k] && bytes[k] <= 127;
+       requires ones: o % 256 == 1;
+       requires sum: fit_same(z >> (8 * k), e + (128 - n) * o);
+       assigns \nothing;
+       ensures bit: heap_bit(z, 8 * k + 7) <==> bytes[k] >= n;
+       ensures next: fit_same(z >> (8 * k + 8), (e >> 8) + (128 - n) * (o >> 8));
+    @/
+    static void fit_byte(const uint8_t* bytes, size_t n, int k, uint64_t e, uint64_t o, uint64_t z)
+    {
+        fit_byte_value(e, bytes[k]);
+        fit_byte_step(e, o, z >> (8 * k), n);
+        fit_low_bits(z >> (8 * k));
+        fit_shifts(z >> (8 * k));
+        fit_shifts(e);
+        fit_shifts(o);
+        /@ assert bit_z: heap_bit(z, 8 * k + 7) <==> heap_bit(z >> (8 * k), 7); @/
+    }
+*/
+
+/*@ ghost
+    /@ requires \valid_read(bytes + (0 .. 7));
+       requires 1 <= n <= 128;
+       requires bytes_are: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == bytes[k];
+       requires bytes_low: \forall integer k; 0 <= k < 8 ==> bytes[k] <= 127;
+       assigns \nothing;
+       ensures tops: \forall integer m; 0 <= m < 64 && m % 8 == 7 ==>
+           (heap_bit((uint64_t)((eight | 0x8080808080808080) - (uint64_t)(0x0101010101010101 * n)), m) <==>
+            bytes[m / 8] >= n);
+    @/
+    static void fit_bytes(const uint8_t* bytes, uint64_t eight, size_t n)
+    {
+        fit_top_bits_clear(bytes, eight);
+        fit_in_range(eight | 0x8080808080808080ull);
+        uint64_t z = (eight | 0x8080808080808080ull) - 0x0101010101010101ull * n;
+        uint64_t e = eight, o = 0x0101010101010101ull;
+        /@ loop invariant 0 <= k <= 8;
+           loop invariant e_is: e == eight >> (8 * k);
+           loop invariant o_is: o == 0x0101010101010101 >> (8 * k);
+           loop invariant z_sum: fit_same(z >> (8 * k), e + (128 - n) * o);
+           loop invariant done: \forall integer m; 0 <= m < 8 * k && m % 8 == 7 ==> (heap_bit(z, m) <==> bytes[m / 8] >= n);
+           loop assigns k, e, o;
+           loop variant 8 - k;
+        @/
+        for (int k = 0; k < 8; k++) {
+            fit_byte_value(o, 1);
+            fit_byte(bytes, n, k, e, o, z);
+            e >>= 8;
+            o >>= 8;
+        }
+    }
+*/
+
+/*@ predicate fit_ptr(uint8_t* p, uint8_t* q, integer off) = p == q + off; */
+
+/*
+ * One load: the bits of at_least, said of the fits bytes by their index
+ * in free_runs alone, the form in which the provers find the instances.
+ */
+/*@ ghost
+    /@ requires \valid_read(runs + (0 .. 4 * run - 1)) && i + 8 <= run;
+       requires fit_ptr(fits, runs, 3 * run) && fit_ptr(bytes, fits, i);
+       requires 2 <= blocks <= 127;
+       requires bounded: \forall integer j; 0 <= j < run ==> fits[j] <= 127;
+       requires bytes_are: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == bytes[k];
+       requires wanted_bits: \forall integer m; 0 <= m < 64 ==> (heap_bit(wanted, m) <==> from <= i + m / 8);
+       requires is: at_least ==
+           ((uint64_t)((eight | 0x8080808080808080) - (uint64_t)(0x0101010101010101 * blocks)) & 0x8080808080808080 & wanted);
+       assigns \nothing;
+       ensures set_bits: \forall integer r; 0 <= r < 64 && ((at_least >> r) & 1) == 1 ==>
+           \let w = (size_t)(i + (size_t)(r / 8));
+           r % 8 == 7 && w == i + r / 8 && from <= w < run && runs[3 * run + w] >= blocks;
+       ensures fit_bits: \forall integer j; 3 * run + i <= j < 3 * run + i + 8 && 3 * run + from <= j && runs[j] >= blocks ==>
+           ((at_least >> (8 * (j - 3 * run - i) + 7)) & 1) == 1;
+       ensures none: at_least == 0 ==>
+           \forall integer j; 3 * run + i <= j < 3 * run + i + 8 && 3 * run + from <= j ==> runs[j] < blocks;
+    @/
+    static void fit_word(const uint8_t* runs, size_t run, const uint8_t* fits, const uint8_t* bytes, size_t i,
+                         size_t from, size_t blocks, uint64_t eight, uint64_t wanted, uint64_t at_least)
+    {
+        /@ assert same_bytes: \forall integer k; 0 <= k < 8 ==> bytes[k] == fits[i + k] && bytes[k] == runs[3 * run + i + k]; @/
+        fit_bytes(bytes, eight, blocks);
+        /@ assert and_bits: \forall integer m; 0 <= m < 64 ==>
+               (heap_bit(at_least, m) <==>
+                (heap_bit((uint64_t)((eight | 0x8080808080808080) - (uint64_t)(0x0101010101010101 * blocks)), m) &&
+                 heap_bit(0x8080808080808080, m) && heap_bit(wanted, m)));
+        @/
+        /@ assert byte_bits: \forall integer m; 0 <= m < 64 && m % 8 == 7 ==>
+               (heap_bit(at_least, m) <==> (from <= i + m / 8 && bytes[m / 8] >= blocks));
+        @/
+        /@ assert other_bits: \forall integer m; 0 <= m < 64 && heap_bit(at_least, m) ==> m % 8 == 7; @/
+        /@ assert fit_bits: \forall integer j; 3 * run + i <= j < 3 * run + i + 8 && 3 * run + from <= j &&
+               runs[j] >= blocks ==> ((at_least >> (8 * (j - 3 * run - i) + 7)) & 1) == 1;
+        @/
+    }
+*/
+
+/* run_bytes_of for ghost code, which may not call it. */
+/*@ ghost
+    /@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
+       assigns \nothing;
+       ensures \result == heap_run_bytes(table->total) && \result <= 0x2000000;
+    @/
+    static size_t fit_run_bytes(const struct heap_table* table)
+    {
+        return HEAP_INDEX_RUN_BYTES(table->total);
+    }
+*/
+
+/*@ // Every fits byte, the padding's too, is at most FITS_LIMIT, so that
+    // eight of them compare at once.
+    predicate fits_bounded{L}(struct heap_table* table) =
+        \forall integer i; 0 <= i < heap_run_bytes(table->total) ==>
+            table->free_runs[3 * heap_run_bytes(table->total) + i] <= FITS_LIMIT;
+*/
+
+/* Whether fits_bounded holds, for first_word_fitting's ghost code: its
+ * byte compare is proved only when it does. The loop states the bytes by
+ * their index in free_runs (a trigger the provers use); 'over' takes
+ * fits_bounded at 3 * run + i, which only Z3 instantiates. */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       assigns \nothing;
+       ensures \result <==> fits_bounded(table);
+       ensures bytes: \result ==> \forall integer j; 3 * heap_run_bytes(table->total) <= j < 4 * heap_run_bytes(table->total) ==>
+           table->free_runs[j] <= FITS_LIMIT;
+    @/
+    static bool fit_bounded(const struct heap_table* table)
+    {
+        size_t run = fit_run_bytes(table);
+        const uint8_t* fits = table->free_runs + 3 * run;
+        /@ assert fits_at: fits == table->free_runs + 3 * run; @/
+        /@ loop invariant 0 <= i <= run;
+           loop invariant \forall integer j; 3 * run <= j < 3 * run + i ==> table->free_runs[j] <= FITS_LIMIT;
+           loop assigns i;
+           loop variant run - i;
+        @/
+        for (size_t i = 0; i < run; i++)
+            if (fits[i] > FITS_LIMIT) {
+                /@ assert over: !fits_bounded(table); @/
+                return false;
+            }
+        /@ assert all: fits_bounded(table); @/
+        return true;
+    }
+*/
+
+/*
  * The first word at or after 'from' whose fits byte is at least 'blocks'
  * (2 to FITS_LIMIT), or words_of(table) when there is none. Eight bytes
  * at a time: with each byte's top bit set beforehand, subtracting blocks
@@ -687,7 +1016,13 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
  */
 /*@ requires heap_table_storage(table);
     requires from <= HEAP_INDEX_BITMAP_WORDS(table->total);
+    requires 2 <= blocks <= FITS_LIMIT;
     assigns \nothing;
+    ensures from <= \result <= heap_run_bytes(table->total);
+    ensures fits: fits_bounded(table) && \result < HEAP_INDEX_BITMAP_WORDS(table->total) ==>
+        table->free_runs[3 * heap_run_bytes(table->total) + \result] >= blocks;
+    ensures none_before: fits_bounded(table) ==> \forall integer v; from <= v < \result ==>
+        table->free_runs[3 * heap_run_bytes(table->total) + v] < blocks;
 */
 static size_t first_word_fitting(const struct heap_table* table, size_t from, size_t blocks)
 {
@@ -695,13 +1030,22 @@ static size_t first_word_fitting(const struct heap_table* table, size_t from, si
     const uint64_t top_bits = 0x8080808080808080ull, ones = 0x0101010101010101ull;
     uint64_t wanted = ~(uint64_t)0 << 8 * (from % 8);   /* the first load: bytes from 'from' on */
 
-    /*@ loop invariant i % 8 == 0 && i <= HEAP_INDEX_RUN_BYTES(table->total);
+    //@ ghost size_t run = fit_run_bytes(table);
+    //@ ghost bool bounded = fit_bounded(table);
+    //@ assert first_wanted: \forall integer m; 0 <= m < 64 ==> (heap_bit(wanted, m) <==> 8 * (from % 8) <= m);
+    /*@ loop invariant aligned: i % 8 == 0 && from - from % 8 <= i <= run;
+        loop invariant wanted_bits: \forall integer m; 0 <= m < 64 ==> (heap_bit(wanted, m) <==> from <= i + m / 8);
+        loop invariant none_before: bounded ==>
+            \forall integer j; 3 * run + from <= j < 3 * run + i ==> table->free_runs[j] < blocks;
         loop assigns i, wanted;
-        loop variant HEAP_INDEX_RUN_BYTES(table->total) - i;
+        loop variant run - i;
     */
     for (size_t i = from - from % 8; i < run_bytes_of(table); i += 8, wanted = ~(uint64_t)0) {
+        //@ assert in_run: i + 8 <= run;
         uint64_t eight = load_eight(&fits[i]);
         uint64_t at_least = ((eight | top_bits) - ones * blocks) & top_bits & wanted;
+        //@ assert in_wanted: \forall integer r; 0 <= r < 64 && heap_bit(at_least, r) ==> from <= i + r / 8;
+        //@ ghost if (bounded) fit_word(table->free_runs, run, fits, &fits[i], i, from, blocks, eight, wanted, at_least);
         if (at_least)
             return i + (size_t)lowest_set_bit(at_least) / 8;
     }
