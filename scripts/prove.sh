@@ -40,8 +40,7 @@ UNITS_AT_ONCE=3
 # What is proved: a file, the functions in it ("*": every function the
 # file defines; "-f,g": every one but f and g), extra WP options for it
 # (-wp-split: one goal per path, smaller goals for functions with many
-# branches), the group of lemmas compiled in for it, if any, and a label
-# for its logs when a file has two units without groups. A proved
+# branches), and the group of lemmas compiled in for it, if any. A proved
 # function may call only proved functions.
 #
 # Lemma groups: WP hands every lemma of a file to the provers with every
@@ -154,6 +153,20 @@ unproved_goals() {
     grep -E '^\[wp\] \[[^]]*\] Goal ' | grep -vE ' : Valid( |$)'
 }
 
+# The last line WP printed for each goal: a second pass's answer replaces
+# the first's.
+final_goals() {
+    awk '/^\[wp\] \[[^]]*\] Goal / { name = $0; sub(/.* Goal /, "", name); sub(/[^A-Za-z0-9_].*/, "", name);
+                                     if (!(name in last)) order[++n] = name; last[name] = $0 }
+         END { for (i = 1; i <= n; i++) print last[order[i]] }'
+}
+
+# The functions a unit's call graph says its file defines.
+defined_functions() {
+    tr -d '\n' <"$1" | grep -oE '"[A-Z]* [A-Za-z0-9_]+ \([0-9]+\)" \[[^]]*style="bold"' |
+        sed -E 's/^"[A-Z]* ([A-Za-z0-9_]+) .*/\1/' | sort -u
+}
+
 # The proved files and the headers they include (contracts may live there).
 unit_files=()
 add_file() {
@@ -234,12 +247,10 @@ for function in "${assumed_functions[@]}"; do
         problems+=("assumed function $function is not explained in docs/proofs.md")
 done
 
-# The name of a unit's logs: the file's, and its label's or its lemma
-# group's.
+# The name of a unit's logs: the file's, and its lemma group's.
 unit_name() {
-    local file=$1 group=$2 label=$3
-    [ -z "$label" ] && [ -n "$group" ] && label=$(tr 'A-Z_' 'a-z-' <<<"$group")
-    echo "$(basename "$file" .c)${label:+-$label}"
+    local file=$1 group=$2
+    echo "$(basename "$file" .c)${group:+-$(tr 'A-Z_' 'a-z-' <<<"$group")}"
 }
 
 # prove_unit FILE FUNCTIONS FLAGS GROUP: run WP on one unit (two passes
@@ -249,7 +260,7 @@ prove_unit() {
     local file=$1 functions=$2 group=$4 name log dot unit_start rc
     local -a flags fct=() cpp=(-cpp-extra-args="-Isrc${4:+,-D$4}")
     read -r -a flags <<<"$3"
-    name=$(unit_name "$file" "$group" "$5")
+    name=$(unit_name "$file" "$group")
     log=$PROVE_OUT/$name.log
     dot=$PROVE_OUT/$name.callgraph.dot
     case $functions in
@@ -262,11 +273,21 @@ prove_unit() {
     frama-c "${FRAMA_C_FLAGS[@]}" "${cpp[@]}" -wp-prover "$FIRST_PROVERS" "${flags[@]}" "${fct[@]}" -cg "$dot" "$file" \
         >"$log" 2>&1
     rc=$?
+    # The second pass: only the functions with goals left over (the whole
+    # unit if a lemma is among them), their goals simplified again.
     if [ "$rc" -eq 0 ] && unproved_goals <"$log" | grep . >/dev/null; then
-        mv "$log" "$PROVE_OUT/$name.first.log"
-        frama-c "${FRAMA_C_FLAGS[@]}" "${cpp[@]}" "${flags[@]}" -wp-prover "$SECOND_PROVERS" "${fct[@]}" -cg "$dot" "$file" \
-            >"$log" 2>&1
+        local again
+        again=$(unproved_goals <"$log" | grep -oE 'Goal typed_[A-Za-z0-9_]+' | sed 's/^Goal typed_//' |
+            while read -r goal; do
+                defined_functions "$dot" | awk -v goal="$goal" 'index(goal, $0 "_") == 1 { print length($0), $0 }' |
+                    sort -rn | head -n 1 | cut -d' ' -f2 | grep . || echo "lemma"
+            done | sort -u | paste -sd, -)
+        [[ ,$again, == *,lemma,* ]] || fct=(-wp-fct "$again")
+        echo "[prove] second pass" >>"$log"
+        frama-c "${FRAMA_C_FLAGS[@]}" "${cpp[@]}" "${flags[@]}" -wp-prover "$SECOND_PROVERS" "${fct[@]}" "$file" \
+            >>"$log" 2>&1
         rc=$?
+        echo "[prove] end of second pass" >>"$log"
     fi
     # -wp-fct leaves lemmas out: prove the file's lemmas too, since the
     # goals above may use them: in the file's main unit ("*" or "-f,g"),
@@ -294,17 +315,17 @@ prove_unit() {
 # results do not depend on it.
 start_time=$SECONDS
 for unit in "${units[@]}"; do
-    IFS='|' read -r file functions unit_flags group label <<<"$unit"
+    IFS='|' read -r file functions unit_flags group <<<"$unit"
     while [ "$(jobs -rp | wc -l)" -ge "$UNITS_AT_ONCE" ]; do
         wait -n
     done
-    prove_unit "$file" "$functions" "$unit_flags" "$group" "$label" &
+    prove_unit "$file" "$functions" "$unit_flags" "$group" &
 done
 wait
 
 for unit in "${units[@]}"; do
-    IFS='|' read -r file functions unit_flags group label <<<"$unit"
-    name=$(unit_name "$file" "$group" "$label")
+    IFS='|' read -r file functions unit_flags group <<<"$unit"
+    name=$(unit_name "$file" "$group")
     log=$PROVE_OUT/$name.log
     dot=$PROVE_OUT/$name.callgraph.dot
     rc=$(cat "$PROVE_OUT/$name.rc" 2>/dev/null || echo 1)
@@ -313,9 +334,12 @@ for unit in "${units[@]}"; do
     joined=$(awk '/^\[/ { if (line != "") print line; line = $0; next }
                   { sub(/^ +/, " "); line = line $0 }
                   END { if (line != "") print line }' "$log")
-    # One "Proved goals: P / T" line per WP run in the log: add them up.
-    summary=$(sed -nE 's/^\[wp\] Proved goals: *([0-9]+) \/ *([0-9]+).*/\1 \2/p' <<<"$joined" |
+    # One "Proved goals: P / T" line per WP run in the log: add them up,
+    # but a second pass's, whose goals the first pass counted already.
+    summary=$(sed '/^\[prove\] second pass$/,/^\[prove\] end of second pass$/d' <<<"$joined" |
+        sed -nE 's/^\[wp\] Proved goals: *([0-9]+) \/ *([0-9]+).*/\1 \2/p' |
         awk '{ p += $1; t += $2 } END { if (NR) print p, t }')
+    again=$(grep -c '^\[prove\] second pass$' <<<"$joined")
     if [ "$rc" -ne 0 ] || [ -z "$summary" ]; then
         problems+=("$file: Frama-C failed (exit status $rc), see $log")
         grep -E 'error|Error' "$log" | head -n 5
@@ -324,7 +348,7 @@ for unit in "${units[@]}"; do
     read -r wp_proved wp_total <<<"$summary"
     # Count goals by name (WP may print a result twice); smoke tests apart.
     unit_goals=$(grep -oE '^\[wp\] \[[^]]*\] Goal [A-Za-z0-9_]+' <<<"$joined" | sed 's/.* Goal //' | sort -u | wc -l)
-    unit_unproved=$(unproved_goals <<<"$joined" | grep -oE 'Goal [A-Za-z0-9_]+' | sort -u | wc -l)
+    unit_unproved=$(final_goals <<<"$joined" | unproved_goals | wc -l)
     unit_proved=$((unit_goals - unit_unproved))
     smoke_passed=$(grep -oE '^\[wp\] \[Passed\] Smoke-test [A-Za-z0-9_]+' <<<"$joined" | sort -u | wc -l)
     smoke_failed=$(grep -oE '^\[wp\] \[Failed\] Smoke-test [A-Za-z0-9_]+' <<<"$joined" | sort -u | wc -l)
@@ -334,7 +358,7 @@ for unit in "${units[@]}"; do
         goal_names+=("$file $goal")
     done < <(grep -oE '^\[wp\] \[[^]]*\] Goal [A-Za-z0-9_]+' <<<"$joined" | sed 's/.* Goal //' | sort -u)
     if [ $((unit_goals + smoke_passed + smoke_failed)) -ne "$wp_total" ] ||
-        [ $((unit_proved + smoke_passed)) -ne "$wp_proved" ]; then
+        { [ "$again" -eq 0 ] && [ $((unit_proved + smoke_passed)) -ne "$wp_proved" ]; }; then
         problems+=("$file: WP says $wp_proved / $wp_total proved, the log lists $unit_proved / $unit_goals goals" \
                    "and $smoke_passed / $((smoke_passed + smoke_failed)) smoke tests")
     fi
@@ -344,7 +368,7 @@ for unit in "${units[@]}"; do
     while IFS= read -r failed; do
         unproved_lines+=("$file: unproved: ${failed#*Goal }")
         unproved_names+=("$file $(grep -oE 'Goal [A-Za-z0-9_]+' <<<"$failed" | sed 's/^Goal //')")
-    done < <(unproved_goals <<<"$joined" | sort -u)
+    done < <(final_goals <<<"$joined" | unproved_goals)
 
     # Warnings: only the allowed ones.
     while IFS= read -r warning; do
@@ -359,9 +383,7 @@ for unit in "${units[@]}"; do
     edges=$(tr -d '\n' <"$dot" | grep -oE '"[A-Z]* [A-Za-z0-9_]+ \([0-9]+\)" -> "[A-Z]* [A-Za-z0-9_]+ \([0-9]+\)"' |
         sed -E 's/"[A-Z]* ([A-Za-z0-9_]+) [^"]*" -> "[A-Z]* ([A-Za-z0-9_]+) [^"]*"/\1 \2/')
     if [ "${functions:0:1}" = "*" ] || [ "${functions:0:1}" = "-" ]; then
-        mapfile -t unit_functions < <(tr -d '\n' <"$dot" |
-            grep -oE '"[A-Z]* [A-Za-z0-9_]+ \([0-9]+\)" \[[^]]*style="bold"' |
-            sed -E 's/^"[A-Z]* ([A-Za-z0-9_]+) .*/\1/' | sort -u | grep -vxF -f <(tr , '\n' <<<"${functions#-}"))
+        mapfile -t unit_functions < <(defined_functions "$dot" | grep -vxF -f <(tr , '\n' <<<"${functions#-}"))
     else
         IFS=, read -r -a unit_functions <<<"$functions"
     fi
@@ -388,8 +410,8 @@ done
 # Every function a proved function calls is proved too, so that no
 # unproved contract (or the default one Frama-C makes up) is relied on.
 for unit in "${units[@]}"; do
-    IFS='|' read -r file functions unit_flags group label <<<"$unit"
-    name=$(unit_name "$file" "$group" "$label")
+    IFS='|' read -r file functions unit_flags group <<<"$unit"
+    name=$(unit_name "$file" "$group")
     [ -f "$PROVE_OUT/$name.calls" ] || continue
     while read -r caller callee; do
         [ -n "$caller" ] || continue
