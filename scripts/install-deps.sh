@@ -4,10 +4,10 @@
 set -euo pipefail
 
 packages=(clang lld llvm nasm qemu-system-x86 libcmocka-dev make gdb python3
-          frama-c-base why3 z3 cvc4
+          frama-c-base why3 z3 cvc4 ocaml
           grub-pc-bin grub-common xorriso mtools clang-format python3-pil)
 commands=(clang ld.lld llvm-objcopy nasm qemu-system-i386 "" make gdb python3
-          frama-c why3 z3 cvc4
+          frama-c why3 z3 cvc4 ocamlopt
           "" grub-mkrescue xorriso mformat clang-format "")
 
 missing=()
