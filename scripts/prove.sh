@@ -151,11 +151,17 @@ unproved_lines=()  # one per unproved goal
 goal_names=()      # "FILE GOAL", one per goal a unit reports
 unproved_names=()  # "FILE GOAL", one per unproved goal
 smoke=0
+steps=0
 all_functions=()
 
 # (No "grep -q" at the end of a pipe: it stops reading at the first match,
 # the command before it may then die of SIGPIPE, and with pipefail the
 # pipe fails, so that a test would answer "no" at random.)
+
+# 13160000 -> 13.2M
+millions() {
+    awk -v n="$1" 'BEGIN { printf "%.1fM", n / 1000000 }'
+}
 
 # Strip comments' text down to the ACSL annotations (/*@ ... */ and //@ ...).
 acsl_of() {
@@ -372,6 +378,12 @@ for unit in "${units[@]}"; do
     while IFS= read -r goal; do
         goal_names+=("$file $goal")
     done < <(grep -oE '^\[wp\] \[[^]]*\] Goal [A-Za-z0-9_]+' <<<"$joined" | sed 's/.* Goal //' | sort -u)
+    # The provers' steps on each goal's last result: the same on every run
+    # (a busy machine changes the seconds, not the steps), so the measure
+    # to compare the cost of two versions of a proof by.
+    unit_steps=$(sed -nE 's/^\[wp\] \[[^]]*\] Goal ([A-Za-z0-9_]+) : .*\(([0-9]+)\)$/\1 \2/p' <<<"$joined" |
+        awk '{ last[$1] = $2 } END { for (goal in last) total += last[goal]; print total + 0 }')
+    steps=$((steps + unit_steps))
     if [ $((unit_goals + smoke_passed + smoke_failed)) -ne "$wp_total" ] ||
         { [ "$again" -eq 0 ] && [ $((unit_proved + smoke_passed)) -ne "$wp_proved" ]; }; then
         problems+=("$file: WP says $wp_proved / $wp_total proved, the log lists $unit_proved / $unit_goals goals" \
@@ -424,7 +436,7 @@ for unit in "${units[@]}"; do
     printf '%s\n' "$edges" >"$PROVE_OUT/$name.calls"
     printf '%s\n' "${unit_functions[@]}" >"$PROVE_OUT/$name.proved"
     echo "$file: $unit_goals goals in ${#unit_functions[@]} functions, $unit_proved proved" \
-         "($(cat "$PROVE_OUT/$name.seconds")s)"
+         "($(cat "$PROVE_OUT/$name.seconds")s, $(millions "$unit_steps") steps)"
 done
 
 # Every function a proved function calls is proved too, so that no
@@ -454,7 +466,7 @@ done
 versions=$(sed -nE 's/^Found prover ([A-Za-z0-9]+) version ([0-9.]+), OK\.$/\1 \2/p' "$PROVE_OUT/why3-detect.log" |
     paste -sd, - | sed 's/,/, /g')
 echo "prove: Frama-C $(frama-c -version | head -n 1 | sed "s/ *$//") with $versions;" \
-     "$smoke preconditions checked for consistency; $((SECONDS - start_time))s"
+     "$smoke preconditions checked for consistency; $(millions "$steps") prover steps; $((SECONDS - start_time))s"
 goals=$(printf '%s\n' "${goal_names[@]}" | sort -u | grep -c .)
 proved=$((goals - $(printf '%s\n' "${unproved_names[@]}" | sort -u | grep -c .)))
 # Passed: proved goals. Failed: unproved goals, plus one per other problem.
