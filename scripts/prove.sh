@@ -345,7 +345,7 @@ for unit in "${units[@]}"; do
     # A unit without smoke tests: each of its functions must be called only
     # from proved files. (A header's inline functions are proved, smoke
     # tests and all, with the files that include the header.)
-    if [[ " $unit_flags " == *" -wp-no-smoke-tests "* ]]; then
+    if [[ " $unit_flags " == *" -wp-no-smoke-tests "* ]] && [ ${#unit_functions[@]} -gt 0 ]; then
         pattern="\\b($(IFS='|'; echo "${unit_functions[*]}")) *\\("
         declare -A inline_function=()
         while IFS= read -r function; do
