@@ -419,7 +419,7 @@ for unit in "${units[@]}"; do
     # from proved files, whose goals prove its preconditions at every call.
     # (A header's inline functions are proved, smoke tests and all, with
     # the files that include the header.)
-    if [[ " $unit_flags " == *" -wp-no-smoke-tests "* ]]; then
+    if [[ " $unit_flags " == *" -wp-no-smoke-tests "* ]] && [ ${#unit_functions[@]} -gt 0 ]; then
         pattern="\\b($(IFS='|'; echo "${unit_functions[*]}")) *\\("
         declare -A inline_function=()
         while IFS= read -r function; do
