@@ -218,6 +218,7 @@ static bool heap_mark_blocks_taken(struct heap* heap, size_t start, size_t block
             ;
     */
     //@ assert index_counted: heap_index_agrees{Pre}(heap->table) ==> heap_index_agrees(heap->table);
+    //@ assert ends_counted: heap_entries_ends{Pre}(heap->table) ==> heap_entries_ends(heap->table);
     return true;
 }
 
@@ -561,6 +562,7 @@ int heap_free(struct heap* heap, void* ptr)
             ;
     */
     heap->blocks_taken -= last - first + 1;
+    //@ assert index_counted: heap_index_agrees{Pre}(heap->table) ==> heap_index_agrees(heap->table);
     //@ assert freed_kept: heap_entries_free(heap->table, first, last + 1);
     /*@ assert others_kept: \forall integer k; 0 <= k < total && (k < first || last < k) ==>
             entries[k] == \at(heap->table->entries[k], Pre);

@@ -223,7 +223,7 @@ enum run_array { PREFIX, SUFFIX, LONGEST, FITS };
     ensures array == LONGEST ==> \result == table->free_runs + 2 * HEAP_INDEX_RUN_BYTES(table->total);
     ensures array == FITS ==> \result == table->free_runs + 3 * HEAP_INDEX_RUN_BYTES(table->total);
 */
-static uint8_t* runs_of(const struct heap_table* table, enum run_array array)
+static int8_t* runs_of(const struct heap_table* table, enum run_array array)
 {
     return table->free_runs + (size_t)array * run_bytes_of(table);
 }
@@ -404,7 +404,7 @@ static uint64_t without_lone_blocks(uint64_t word)
 /*@ assigns \nothing;
     ensures longest: heap_longest_is(word, \result);
 */
-static uint8_t longest_run(uint64_t word)
+static int8_t longest_run(uint64_t word)
 {
     //@ assert all_free: word == ALL_FREE ==> heap_bits_run(word, 0, 64);
     if (word == ALL_FREE)
@@ -462,26 +462,26 @@ static uint8_t longest_run(uint64_t word)
         //@ assert length_is: length == \at(length, LoopCurrent) + (longer != 0 ? heap_pow2(j) : 0);
         //@ ghost p /= 2;
     }
-    return (uint8_t)length;
+    return (int8_t)length;
 }
 
 /* Free blocks at the start (bit 0 up) and at the end (bit 63 down) of a word. */
 /*@ assigns \nothing;
     ensures prefix: heap_prefix_is(word, \result);
 */
-static uint8_t prefix_run(uint64_t word)
+static int8_t prefix_run(uint64_t word)
 {
     uint64_t taken = ~word;
-    return taken == 0 ? WORD_BLOCKS : (uint8_t)lowest_set_bit(taken);
+    return taken == 0 ? WORD_BLOCKS : (int8_t)lowest_set_bit(taken);
 }
 
 /*@ assigns \nothing;
     ensures suffix: heap_suffix_is(word, \result);
 */
-static uint8_t suffix_run(uint64_t word)
+static int8_t suffix_run(uint64_t word)
 {
     uint64_t taken = ~word;
-    return taken == 0 ? WORD_BLOCKS : (uint8_t)leading_zero_bits(taken);
+    return taken == 0 ? WORD_BLOCKS : (int8_t)leading_zero_bits(taken);
 }
 
 /*
@@ -491,34 +491,24 @@ static uint8_t suffix_run(uint64_t word)
  * word, counted no further than the next word. A suffix of 0 joins
  * nothing; a next prefix of 0 leaves the suffix alone, which longest
  * already counts. The sum is at most 128, and 128 is stored as
- * FITS_LIMIT (both say "more than a word"). No branch: the next prefix
- * is read from word w itself when w is the last, and masked off.
+ * FITS_LIMIT (both say "more than a word"). No branch (the compiler
+ * makes the two selections conditional moves): the next prefix is read
+ * from word w itself when w is the last, and multiplied by 0. Whatever the
+ * bytes hold, the result is a run byte: at most FITS_LIMIT.
  */
-/*@ // fits_of's two operations on one small number, by cases on it
-    // (WP's Range tactic, scripts/wp-session: each case is a constant).
-    lemma heap_byte_mask: \forall integer x; 0 <= x <= 255 ==> (x & 0xFF) == x;
-    lemma heap_shift_seven: \forall integer x; 0 <= x <= 128 ==> x - (x >> 7) == (x == 128 ? 127 : x);
-*/
-
 /*@ requires w < words;
     requires \valid_read(prefix + (0 .. words - 1)) && \valid_read(suffix + w) && \valid_read(longest + w);
     assigns \nothing;
-    ensures fits: suffix[w] <= 64 && longest[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==>
+    ensures fits: 0 <= suffix[w] <= 64 && 0 <= longest[w] <= 64 && (w + 1 < words ==> 0 <= prefix[w + 1] <= 64) ==>
         \result == heap_fits(suffix[w], w + 1 < words ? prefix[w + 1] : 0, longest[w]) && \result <= FITS_LIMIT;
 */
-static uint8_t fits_of(const uint8_t* prefix, const uint8_t* suffix, const uint8_t* longest, size_t words, size_t w)
+static int8_t fits_of(const int8_t* prefix, const int8_t* suffix, const int8_t* longest, size_t words, size_t w)
 {
     bool has_next = w + 1 < words;
-    unsigned next_prefix = prefix[has_next ? w + 1 : w] & (has_next ? 0xFFu : 0);
-    //@ assert next_prefix: next_prefix == (w + 1 < words ? prefix[w + 1] : 0);
-    unsigned across = suffix[w] != 0 ? suffix[w] + next_prefix : 0;
-    //@ ghost unsigned sum = across;
-    //@ assert sum_small: suffix[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==> sum <= 128;
-    across -= across >> 7;   /* 128 becomes FITS_LIMIT */
-    /*@ assert capped: suffix[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==>
-            across == (sum >= 128 ? 127 : sum);
-    */
-    return (uint8_t)(across > longest[w] ? across : longest[w]);
+    int next_prefix = prefix[has_next ? w + 1 : w] * has_next;
+    int across = suffix[w] != 0 ? suffix[w] + next_prefix : 0;
+    across = across < FITS_LIMIT ? across : FITS_LIMIT;   /* 128 becomes FITS_LIMIT */
+    return (int8_t)(across > longest[w] ? across : longest[w]);
 }
 
 /*
@@ -537,10 +527,10 @@ static inline __attribute__((always_inline)) void describe_word(struct heap_tabl
 {
     /* The arrays in locals: a byte store could alias *table, for all the compiler knows. */
     size_t words = words_of(table);
-    uint8_t* prefix = runs_of(table, PREFIX);
-    uint8_t* suffix = runs_of(table, SUFFIX);
-    uint8_t* longest = runs_of(table, LONGEST);
-    uint8_t* fits = runs_of(table, FITS);
+    int8_t* prefix = runs_of(table, PREFIX);
+    int8_t* suffix = runs_of(table, SUFFIX);
+    int8_t* longest = runs_of(table, LONGEST);
+    int8_t* fits = runs_of(table, FITS);
     uint64_t word = without_lone_blocks(table->free_map[w]);
     size_t before = w > 0 ? w - 1 : w;
 
@@ -691,7 +681,7 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
 */
 static size_t first_word_fitting(const struct heap_table* table, size_t from, size_t blocks)
 {
-    const uint8_t* fits = runs_of(table, FITS);
+    const int8_t* fits = runs_of(table, FITS);
     const uint64_t top_bits = 0x8080808080808080ull, ones = 0x0101010101010101ull;
     uint64_t wanted = ~(uint64_t)0 << 8 * (from % 8);   /* the first load: bytes from 'from' on */
 
@@ -776,7 +766,7 @@ static size_t first_run_in_word(uint64_t word, size_t blocks)
 */
 static bool find_long_run(const struct heap_table* table, size_t blocks, size_t* start)
 {
-    const uint8_t* suffix = runs_of(table, SUFFIX);
+    const int8_t* suffix = runs_of(table, SUFFIX);
     size_t words = words_of(table);
 
     /*@ loop invariant from <= words;
@@ -1010,7 +1000,7 @@ int heap_index_check(const struct heap_table* table)
         loop variant words - w;
     */
     for (size_t w = 0; w < words; w++) {
-        uint8_t fits = fits_of(runs_of(table, PREFIX), runs_of(table, SUFFIX), runs_of(table, LONGEST), words, w);
+        int8_t fits = fits_of(runs_of(table, PREFIX), runs_of(table, SUFFIX), runs_of(table, LONGEST), words, w);
         if (runs_of(table, FITS)[w] != fits)
             return -EIO;
     }
