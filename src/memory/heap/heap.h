@@ -76,8 +76,18 @@ struct heap
 {
     struct heap_table* table;
     void* saddr;              /* address of block 0 */
-    size_t blocks_taken;      /* for heap_blocks_in_use and the statistics */
+    int64_t blocks_taken;     /* for heap_blocks_in_use and the statistics */
 };
+
+/*
+ * Why blocks_taken is an int64_t, not a size_t like total: the proofs
+ * (docs/proofs.md). Frama-C's WP keeps the memory of each integer type
+ * apart, so a store to the counter provably leaves the table's total, and
+ * with it every fact about the table and the index, as it was; as a
+ * size_t it shared the total's memory, and each function had to prove
+ * again after the store that the table still agreed with its index. It is
+ * 64 bits wide so that adding a run's length to it cannot overflow.
+ */
 
 /*@ // The table's arrays are there, each valid for its size (docs/proofs.md):
     // what every function of the heap and its index may read and write.
