@@ -51,7 +51,7 @@ struct subject
 
 static HEAP_BLOCK_TABLE_ENTRY table_entries[MAX_BLOCKS];
 static uint64_t table_free_map[HEAP_INDEX_WORDS(MAX_BLOCKS)];
-static uint8_t table_free_runs[HEAP_INDEX_BYTES(MAX_BLOCKS)];
+static int8_t table_free_runs[HEAP_INDEX_BYTES(MAX_BLOCKS)];
 static struct heap_table table = {table_entries, 0, table_free_map, table_free_runs};
 static struct heap vana_heap;
 static struct seed_heap seed_heap;

@@ -38,7 +38,7 @@ static struct
     unsigned char after[GUARD_BYTES];
     uint64_t free_map[FUZZ_WORDS];
     unsigned char after_map[GUARD_BYTES];
-    uint8_t free_runs[FUZZ_RUN_BYTES];
+    int8_t free_runs[FUZZ_RUN_BYTES];
     unsigned char after_runs[GUARD_BYTES];
 } table_bytes;
 static _Alignas(BLOCK) unsigned char arena[FUZZ_BLOCKS * BLOCK];
@@ -165,7 +165,7 @@ struct snapshot
 {
     HEAP_BLOCK_TABLE_ENTRY entries[FUZZ_BLOCKS];
     uint64_t free_map[FUZZ_WORDS];
-    uint8_t free_runs[FUZZ_RUN_BYTES];
+    int8_t free_runs[FUZZ_RUN_BYTES];
 };
 
 static void take_snapshot(struct snapshot* s)

@@ -17,26 +17,6 @@
 #include "config.h"
 #include "status.h"
 
-/*@ // heap_valid's parts across a write that leaves them be (heap.c's
-    // counter, the index's words for the table's part): the index's
-    // agreement depends on the entries and the index words only.
-    lemma heap_index_agrees_kept{L1, L2}: \forall struct heap_table* table;
-        heap_index_agrees{L1}(table) && \at(table->total, L1) == \at(table->total, L2) &&
-        \at(table->free_map, L1) == \at(table->free_map, L2) && \at(table->entries, L1) == \at(table->entries, L2) &&
-        (\forall integer b; 0 <= b < \at(table->total, L1) ==> \at(table->entries[b], L1) == \at(table->entries[b], L2)) &&
-        (\forall integer v; 0 <= v < HEAP_INDEX_WORDS(\at(table->total, L1)) ==>
-            \at(table->free_map[v], L1) == \at(table->free_map[v], L2)) ==>
-        heap_index_agrees{L2}(table);
-
-    // The table's part depends on the entries only, likewise.
-    lemma heap_table_kept{L1, L2}: \forall struct heap_table* table;
-        \at(table->total, L1) == \at(table->total, L2) && \at(table->entries, L1) == \at(table->entries, L2) &&
-        (\forall integer b; 0 <= b < \at(table->total, L1) ==> \at(table->entries[b], L1) == \at(table->entries[b], L2)) ==>
-        (heap_entries_known{L1}(table) ==> heap_entries_known{L2}(table)) &&
-        (heap_entries_chained{L1}(table) ==> heap_entries_chained{L2}(table)) &&
-        (heap_entries_ends{L1}(table) ==> heap_entries_ends{L2}(table));
-*/
-
 /*@ assigns \nothing;
     ensures \result == (entry & HEAP_BLOCK_TYPE_MASK);
 */
@@ -95,6 +75,7 @@ static void* heap_block_to_address(const struct heap* heap, size_t index)
  */
 /*@ requires heap_storage(heap) && \valid(heap);
     requires blocks >= 1 && start + blocks <= heap->table->total;
+    requires counted: 0 <= heap->blocks_taken <= heap->table->total;
     assigns heap->table->entries[start .. start + blocks - 1],
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
             heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
@@ -104,7 +85,7 @@ static void* heap_block_to_address(const struct heap* heap, size_t index)
         assumes heap_entries_free(heap->table, start, start + blocks);
         ensures \result == \true;
         ensures written: heap_allocation_written(heap->table, start, blocks);
-        ensures counted: heap->blocks_taken == (size_t)(\old(heap->blocks_taken) + blocks);
+        ensures counted: heap->blocks_taken == \old(heap->blocks_taken) + blocks;
         ensures known: \old(heap_entries_known(heap->table)) ==> heap_entries_known(heap->table);
         ensures ends: \old(heap_entries_ends(heap->table)) ==> heap_entries_ends(heap->table);
         ensures chained: \old(heap_table_valid(heap->table)) ==> heap_entries_chained(heap->table);
@@ -316,6 +297,11 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
     if (table->total > HEAP_MAX_BLOCKS)
         return -EINVARG;
 
+    /* The heap's own fields first: a store to a pointer after the index is
+     * built would leave the prover to show that the index still agrees. */
+    heap->table = table;
+    heap->saddr = ptr;
+    heap->blocks_taken = 0;
     /*@ loop invariant 0 <= i <= table->total;
         loop invariant cleared: heap_entries_free(table, 0, i);
         loop assigns i, table->entries[0 .. table->total - 1];
@@ -326,9 +312,6 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
     heap_index_build(table);
     //@ assert index_built: heap_index_agrees(table);
     //@ assert table_built: heap_table_valid(table);
-    heap->table = table;
-    heap->saddr = ptr;
-    heap->blocks_taken = 0;
     //@ assert index_set: heap_index_agrees(heap->table);
     //@ assert table_set: heap_table_valid(heap->table);
     /* Ghost code, for the prover only: no entry is taken, so none is counted. */
@@ -357,7 +340,7 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
  * Context: the caller serialises calls on one heap.
  */
 /*@ requires heap_storage(heap) && \valid(heap);
-    requires counted: heap->blocks_taken <= heap->table->total;
+    requires counted: 0 <= heap->blocks_taken <= heap->table->total;
     requires in_address_space: heap_in_address_space(heap);
     assigns heap->table->entries[0 .. heap->table->total - 1],
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
@@ -464,6 +447,7 @@ void* heap_malloc(struct heap* heap, size_t size)
  * Context: the caller serialises calls on one heap.
  */
 /*@ requires heap_storage(heap) && \valid(heap);
+    requires counted: 0 <= heap->blocks_taken <= heap->table->total;
     assigns heap->table->entries[0 .. heap->table->total - 1],
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
             heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
@@ -484,7 +468,7 @@ void* heap_malloc(struct heap* heap, size_t size)
                 heap_entries_free(heap->table, first, last + 1) &&
                 (\forall integer k; 0 <= k < heap->table->total && (k < first || last < k) ==>
                     heap->table->entries[k] == \at(heap->table->entries[k], Pre)) &&
-                heap->blocks_taken == (size_t)(\at(heap->blocks_taken, Pre) - (last - first + 1));
+                heap->blocks_taken == \at(heap->blocks_taken, Pre) - (last - first + 1);
         ensures known: \old(heap_entries_known(heap->table)) ==> heap_entries_known(heap->table);
         ensures ends: \old(heap_entries_ends(heap->table)) ==> heap_entries_ends(heap->table);
         ensures chained: \old(heap_table_valid(heap->table)) ==> heap_entries_chained(heap->table);
@@ -540,6 +524,7 @@ int heap_free(struct heap* heap, void* ptr)
             heap_map_agrees_except(heap->table, first, last + 1);
     */
     //@ assert ends_freed: heap_entries_ends{Pre}(heap->table) ==> heap_entries_ends(heap->table);
+    //@ assert chained_freed: heap_table_valid{Pre}(heap->table) ==> heap_entries_chained(heap->table);
     /*@ ghost Freed: ; */
     heap_index_mark_free(heap->table, first, last - first + 1);
     /*@ assert entries_kept: \forall integer k; 0 <= k < total ==>
@@ -570,7 +555,7 @@ int heap_free(struct heap* heap, void* ptr)
             heap_entries_free(heap->table, first, last + 1) &&
             (\forall integer k; 0 <= k < heap->table->total && (k < first || last < k) ==>
                 heap->table->entries[k] == \at(heap->table->entries[k], Pre)) &&
-            heap->blocks_taken == (size_t)(\at(heap->blocks_taken, Pre) - (last - first + 1));
+            heap->blocks_taken == \at(heap->blocks_taken, Pre) - (last - first + 1);
     */
     /*@ assert kept_known: heap_entries_known{Pre}(heap->table) ==> heap_entries_known(heap->table); */
     /*@ assert kept_ends: heap_entries_ends{Pre}(heap->table) ==> heap_entries_ends(heap->table); */
@@ -587,11 +572,11 @@ int heap_free(struct heap* heap, void* ptr)
  */
 /*@ requires \valid_read(heap);
     assigns \nothing;
-    ensures \result == heap->blocks_taken;
+    ensures \result == (size_t)heap->blocks_taken;
 */
 size_t heap_blocks_in_use(const struct heap* heap)
 {
-    return heap->blocks_taken;
+    return (size_t)heap->blocks_taken;
 }
 
 /**
@@ -636,6 +621,7 @@ size_t heap_allocation_blocks(const struct heap* heap, const void* ptr)
  * Context: the caller serialises calls on one heap.
  */
 /*@ requires heap_storage(heap) && \valid(heap);
+    requires counted: 0 <= heap->blocks_taken <= heap->table->total;
     requires in_address_space: heap_in_address_space(heap);
     assigns heap->table->entries[0 .. heap->table->total - 1],
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
@@ -648,7 +634,7 @@ size_t heap_allocation_blocks(const struct heap* heap, const void* ptr)
         ensures written: \let first = heap_first_block(heap, start); \let end_block = heap_end_block(heap, end);
             heap_allocation_written(heap->table, first, end_block - first) &&
             heap_entries_kept{Pre, Post}(heap->table, first, end_block) &&
-            heap->blocks_taken == (size_t)(\old(heap->blocks_taken) + (end_block - first));
+            heap->blocks_taken == \old(heap->blocks_taken) + (end_block - first);
         ensures valid: \old(heap_valid(heap)) ==> heap_valid(heap);
     behavior outside:
         assumes !heap_range_inside(heap, start, end);
@@ -683,7 +669,7 @@ int heap_reserve(struct heap* heap, void* start, void* end)
         return -EINVARG;
     /*@ assert reserved: heap_allocation_written(heap->table, first, blocks) &&
             heap_entries_kept{Pre, Here}(heap->table, first, first + blocks) &&
-            heap->blocks_taken == (size_t)(\at(heap->blocks_taken, Pre) + blocks);
+            heap->blocks_taken == \at(heap->blocks_taken, Pre) + blocks;
     */
     /*@ assert written: \let f = heap_first_block(heap, start); \let e = heap_end_block(heap, end);
             f == first && e == first + blocks;
@@ -771,7 +757,7 @@ int heap_check(const struct heap* heap)
         inside_run = (entry & HEAP_BLOCK_HAS_NEXT) != 0;
         taken++;
     }
-    if (inside_run || taken != heap->blocks_taken)
+    if (inside_run || (int64_t)taken != heap->blocks_taken)
         return -EIO;
     return heap_index_check(heap->table);
 }

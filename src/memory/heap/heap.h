@@ -39,6 +39,13 @@ static inline bool heap_entry_is_free(HEAP_BLOCK_TABLE_ENTRY entry)
  *    at its end, the longest inside it, and the longest that starts in it
  *    (counted no further than the next word), for runs of two blocks or
  *    more.
+ *
+ * The run bytes are int8_t, not uint8_t like the entries: every count
+ * fits in seven bits (at most 127), and a type of their own keeps them
+ * apart from the entries for the prover. Frama-C's WP models the memory
+ * of each integer type separately, so a store to an entry provably leaves
+ * every run byte as it was, with no step in the proof to show it
+ * (docs/proofs.md, "What is not covered").
  */
 #define HEAP_INDEX_WORD_BLOCKS 64
 /* The index of a table of total blocks, as constant expressions for static arrays. */
@@ -62,15 +69,25 @@ struct heap_table
     HEAP_BLOCK_TABLE_ENTRY* entries;     /* total entries: the canonical state */
     size_t total;
     uint64_t* free_map;                  /* HEAP_INDEX_WORDS(total): bitmap, then summary */
-    uint8_t* free_runs;                  /* HEAP_INDEX_BYTES(total): the run bytes */
+    int8_t* free_runs;                   /* HEAP_INDEX_BYTES(total): the run bytes */
 };
 
 struct heap
 {
     struct heap_table* table;
     void* saddr;              /* address of block 0 */
-    size_t blocks_taken;      /* for heap_blocks_in_use and the statistics */
+    int64_t blocks_taken;     /* for heap_blocks_in_use and the statistics */
 };
+
+/*
+ * Why blocks_taken is an int64_t, not a size_t like total: the proofs
+ * (docs/proofs.md). Frama-C's WP keeps the memory of each integer type
+ * apart, so a store to the counter provably leaves the table's total, and
+ * with it every fact about the table and the index, as it was; as a
+ * size_t it shared the total's memory, and each function had to prove
+ * again after the store that the table still agreed with its index. It is
+ * 64 bits wide so that adding a run's length to it cannot overflow.
+ */
 
 /*@ // The table's arrays are there, each valid for its size (docs/proofs.md):
     // what every function of the heap and its index may read and write.

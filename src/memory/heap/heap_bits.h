@@ -47,9 +47,9 @@ static inline unsigned leading_zero_bits(uint64_t x);
 
 /*@ requires \valid_read(bytes + (0 .. 7));
     assigns \nothing;
-    ensures assumed_little_endian: \forall integer k; 0 <= k < 8 ==> ((\result >> (8 * k)) & 0xFF) == bytes[k];
+    ensures assumed_little_endian: \forall integer k; 0 <= k < 8 ==> ((\result >> (8 * k)) & 0xFF) == (bytes[k] & 0xFF);
 */
-static inline uint64_t load_eight(const uint8_t* bytes);
+static inline uint64_t load_eight(const int8_t* bytes);
 
 /*@ // Block b is bit b % 64 of word b / 64 (first, before the lemmas on
     // bits below are there to distract the provers).
@@ -94,7 +94,7 @@ static inline unsigned leading_zero_bits(uint64_t x)
 }
 
 /* One load, in the kernel too: memcpy of a constant 8 is a mov, and legal C whatever the bytes' type. */
-static inline uint64_t load_eight(const uint8_t* bytes)
+static inline uint64_t load_eight(const int8_t* bytes)
 {
     uint64_t eight;
     __builtin_memcpy(&eight, bytes, sizeof(eight));

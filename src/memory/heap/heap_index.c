@@ -223,7 +223,7 @@ enum run_array { PREFIX, SUFFIX, LONGEST, FITS };
     ensures array == LONGEST ==> \result == table->free_runs + 2 * HEAP_INDEX_RUN_BYTES(table->total);
     ensures array == FITS ==> \result == table->free_runs + 3 * HEAP_INDEX_RUN_BYTES(table->total);
 */
-static uint8_t* runs_of(const struct heap_table* table, enum run_array array)
+static int8_t* runs_of(const struct heap_table* table, enum run_array array)
 {
     return table->free_runs + (size_t)array * run_bytes_of(table);
 }
@@ -404,7 +404,7 @@ static uint64_t without_lone_blocks(uint64_t word)
 /*@ assigns \nothing;
     ensures longest: heap_longest_is(word, \result);
 */
-static uint8_t longest_run(uint64_t word)
+static int8_t longest_run(uint64_t word)
 {
     //@ assert all_free: word == ALL_FREE ==> heap_bits_run(word, 0, 64);
     if (word == ALL_FREE)
@@ -462,26 +462,26 @@ static uint8_t longest_run(uint64_t word)
         //@ assert length_is: length == \at(length, LoopCurrent) + (longer != 0 ? heap_pow2(j) : 0);
         //@ ghost p /= 2;
     }
-    return (uint8_t)length;
+    return (int8_t)length;
 }
 
 /* Free blocks at the start (bit 0 up) and at the end (bit 63 down) of a word. */
 /*@ assigns \nothing;
     ensures prefix: heap_prefix_is(word, \result);
 */
-static uint8_t prefix_run(uint64_t word)
+static int8_t prefix_run(uint64_t word)
 {
     uint64_t taken = ~word;
-    return taken == 0 ? WORD_BLOCKS : (uint8_t)lowest_set_bit(taken);
+    return taken == 0 ? WORD_BLOCKS : (int8_t)lowest_set_bit(taken);
 }
 
 /*@ assigns \nothing;
     ensures suffix: heap_suffix_is(word, \result);
 */
-static uint8_t suffix_run(uint64_t word)
+static int8_t suffix_run(uint64_t word)
 {
     uint64_t taken = ~word;
-    return taken == 0 ? WORD_BLOCKS : (uint8_t)leading_zero_bits(taken);
+    return taken == 0 ? WORD_BLOCKS : (int8_t)leading_zero_bits(taken);
 }
 
 /*
@@ -491,34 +491,24 @@ static uint8_t suffix_run(uint64_t word)
  * word, counted no further than the next word. A suffix of 0 joins
  * nothing; a next prefix of 0 leaves the suffix alone, which longest
  * already counts. The sum is at most 128, and 128 is stored as
- * FITS_LIMIT (both say "more than a word"). No branch: the next prefix
- * is read from word w itself when w is the last, and masked off.
+ * FITS_LIMIT (both say "more than a word"). No branch (the compiler
+ * makes the two selections conditional moves): the next prefix is read
+ * from word w itself when w is the last, and multiplied by 0. Whatever the
+ * bytes hold, the result is a run byte: at most FITS_LIMIT.
  */
-/*@ // fits_of's two operations on one small number, by cases on it
-    // (WP's Range tactic, scripts/wp-session: each case is a constant).
-    lemma heap_byte_mask: \forall integer x; 0 <= x <= 255 ==> (x & 0xFF) == x;
-    lemma heap_shift_seven: \forall integer x; 0 <= x <= 128 ==> x - (x >> 7) == (x == 128 ? 127 : x);
-*/
-
 /*@ requires w < words;
     requires \valid_read(prefix + (0 .. words - 1)) && \valid_read(suffix + w) && \valid_read(longest + w);
     assigns \nothing;
-    ensures fits: suffix[w] <= 64 && longest[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==>
+    ensures fits: 0 <= suffix[w] <= 64 && 0 <= longest[w] <= 64 && (w + 1 < words ==> 0 <= prefix[w + 1] <= 64) ==>
         \result == heap_fits(suffix[w], w + 1 < words ? prefix[w + 1] : 0, longest[w]) && \result <= FITS_LIMIT;
 */
-static uint8_t fits_of(const uint8_t* prefix, const uint8_t* suffix, const uint8_t* longest, size_t words, size_t w)
+static int8_t fits_of(const int8_t* prefix, const int8_t* suffix, const int8_t* longest, size_t words, size_t w)
 {
     bool has_next = w + 1 < words;
-    unsigned next_prefix = prefix[has_next ? w + 1 : w] & (has_next ? 0xFFu : 0);
-    //@ assert next_prefix: next_prefix == (w + 1 < words ? prefix[w + 1] : 0);
-    unsigned across = suffix[w] != 0 ? suffix[w] + next_prefix : 0;
-    //@ ghost unsigned sum = across;
-    //@ assert sum_small: suffix[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==> sum <= 128;
-    across -= across >> 7;   /* 128 becomes FITS_LIMIT */
-    /*@ assert capped: suffix[w] <= 64 && (w + 1 < words ==> prefix[w + 1] <= 64) ==>
-            across == (sum >= 128 ? 127 : sum);
-    */
-    return (uint8_t)(across > longest[w] ? across : longest[w]);
+    int next_prefix = prefix[has_next ? w + 1 : w] * has_next;
+    int across = suffix[w] != 0 ? suffix[w] + next_prefix : 0;
+    across = across < FITS_LIMIT ? across : FITS_LIMIT;   /* 128 becomes FITS_LIMIT */
+    return (int8_t)(across > longest[w] ? across : longest[w]);
 }
 
 /*
@@ -537,10 +527,10 @@ static inline __attribute__((always_inline)) void describe_word(struct heap_tabl
 {
     /* The arrays in locals: a byte store could alias *table, for all the compiler knows. */
     size_t words = words_of(table);
-    uint8_t* prefix = runs_of(table, PREFIX);
-    uint8_t* suffix = runs_of(table, SUFFIX);
-    uint8_t* longest = runs_of(table, LONGEST);
-    uint8_t* fits = runs_of(table, FITS);
+    int8_t* prefix = runs_of(table, PREFIX);
+    int8_t* suffix = runs_of(table, SUFFIX);
+    int8_t* longest = runs_of(table, LONGEST);
+    int8_t* fits = runs_of(table, FITS);
     uint64_t word = without_lone_blocks(table->free_map[w]);
     size_t before = w > 0 ? w - 1 : w;
 
@@ -701,6 +691,8 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
         (((0x8080808080808080 >> m) & 1) == 1 <==> m % 8 == 7);
     lemma fit_bytes_ones: \forall integer m; 0 <= m < 64 && m % 8 == 0 ==>
         ((0x0101010101010101 >> m) & 255) == 1;
+    // A byte's value from a load (assumed_little_endian), by cases too.
+    lemma heap_byte_mask: \forall integer x; 0 <= x <= 255 ==> (x & 0xFF) == x;
 */
 #endif
 
@@ -804,11 +796,11 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
 /*@ ghost
     /@ requires \valid_read(bytes + (0 .. 7));
        requires bytes_are: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == bytes[k];
-       requires bytes_low: \forall integer k; 0 <= k < 8 ==> bytes[k] <= 127;
+       requires bytes_low: \forall integer k; 0 <= k < 8 ==> 0 <= bytes[k] <= 127;
        assigns \nothing;
        ensures sum: (eight | 0x8080808080808080) == eight + 0x8080808080808080;
     @/
-    static void fit_top_bits_clear(const uint8_t* bytes, uint64_t eight)
+    static void fit_top_bits_clear(const int8_t* bytes, uint64_t eight)
     {
         uint64_t top = 0x8080808080808080ull;
         if ((eight & top) != 0) {
@@ -860,14 +852,14 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
 /*@ ghost
     /@ requires \valid_read(bytes + k);
        requires 1 <= n <= 128 && 0 <= k < 8;
-       requires byte: (e & 255) == bytes[k] && bytes[k] <= 127;
+       requires byte: (e & 255) == bytes[k] && 0 <= bytes[k] <= 127;
        requires ones: o % 256 == 1;
        requires sum: fit_same(z >> (8 * k), e + (128 - n) * o);
        assigns \nothing;
        ensures bit: heap_bit(z, 8 * k + 7) <==> bytes[k] >= n;
        ensures next: fit_same(z >> (8 * k + 8), (e >> 8) + (128 - n) * (o >> 8));
     @/
-    static void fit_byte(const uint8_t* bytes, size_t n, int k, uint64_t e, uint64_t o, uint64_t z)
+    static void fit_byte(const int8_t* bytes, size_t n, int k, uint64_t e, uint64_t o, uint64_t z)
     {
         fit_byte_value(e, bytes[k]);
         fit_byte_step(e, o, z >> (8 * k), n);
@@ -883,13 +875,13 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     /@ requires \valid_read(bytes + (0 .. 7));
        requires 1 <= n <= 128;
        requires bytes_are: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == bytes[k];
-       requires bytes_low: \forall integer k; 0 <= k < 8 ==> bytes[k] <= 127;
+       requires bytes_low: \forall integer k; 0 <= k < 8 ==> 0 <= bytes[k] <= 127;
        assigns \nothing;
        ensures tops: \forall integer m; 0 <= m < 64 && m % 8 == 7 ==>
            (heap_bit((uint64_t)((eight | 0x8080808080808080) - (uint64_t)(0x0101010101010101 * n)), m) <==>
             bytes[m / 8] >= n);
     @/
-    static void fit_bytes(const uint8_t* bytes, uint64_t eight, size_t n)
+    static void fit_bytes(const int8_t* bytes, uint64_t eight, size_t n)
     {
         fit_top_bits_clear(bytes, eight);
         fit_in_range(eight | 0x8080808080808080ull);
@@ -912,7 +904,7 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     }
 */
 
-/*@ predicate fit_ptr(uint8_t* p, uint8_t* q, integer off) = p == q + off; */
+/*@ predicate fit_ptr(int8_t* p, int8_t* q, integer off) = p == q + off; */
 
 /*
  * One load: the bits of at_least, said of the fits bytes by their index
@@ -922,8 +914,8 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     /@ requires \valid_read(runs + (0 .. 4 * run - 1)) && i + 8 <= run;
        requires fit_ptr(fits, runs, 3 * run) && fit_ptr(bytes, fits, i);
        requires 2 <= blocks <= 127;
-       requires bounded: \forall integer j; 0 <= j < run ==> fits[j] <= 127;
-       requires bytes_are: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == bytes[k];
+       requires bounded: \forall integer j; 0 <= j < run ==> 0 <= fits[j];
+       requires loaded: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == (bytes[k] & 0xFF);
        requires wanted_bits: \forall integer m; 0 <= m < 64 ==> (heap_bit(wanted, m) <==> from <= i + m / 8);
        requires is: at_least ==
            ((uint64_t)((eight | 0x8080808080808080) - (uint64_t)(0x0101010101010101 * blocks)) & 0x8080808080808080 & wanted);
@@ -936,10 +928,12 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
        ensures none: at_least == 0 ==>
            \forall integer j; 3 * run + i <= j < 3 * run + i + 8 && 3 * run + from <= j ==> runs[j] < blocks;
     @/
-    static void fit_word(const uint8_t* runs, size_t run, const uint8_t* fits, const uint8_t* bytes, size_t i,
+    static void fit_word(const int8_t* runs, size_t run, const int8_t* fits, const int8_t* bytes, size_t i,
                          size_t from, size_t blocks, uint64_t eight, uint64_t wanted, uint64_t at_least)
     {
         /@ assert same_bytes: \forall integer k; 0 <= k < 8 ==> bytes[k] == fits[i + k] && bytes[k] == runs[3 * run + i + k]; @/
+        /@ assert bytes_low: \forall integer k; 0 <= k < 8 ==> 0 <= bytes[k] <= 127; @/
+        /@ assert bytes_are: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == bytes[k]; @/
         fit_bytes(bytes, eight, blocks);
         /@ assert and_bits: \forall integer m; 0 <= m < 64 ==>
                (heap_bit(at_least, m) <==>
@@ -968,11 +962,11 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     }
 */
 
-/*@ // Every fits byte, the padding's too, is at most FITS_LIMIT, so that
-    // eight of them compare at once.
+/*@ // Every fits byte, the padding's too, is a count: 0 to FITS_LIMIT (an
+    // int8_t is at most that), so that eight of them compare at once.
     predicate fits_bounded{L}(struct heap_table* table) =
         \forall integer i; 0 <= i < heap_run_bytes(table->total) ==>
-            table->free_runs[3 * heap_run_bytes(table->total) + i] <= FITS_LIMIT;
+            0 <= table->free_runs[3 * heap_run_bytes(table->total) + i];
 */
 
 /* Whether fits_bounded holds, for first_word_fitting's ghost code: its
@@ -984,20 +978,20 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
        assigns \nothing;
        ensures \result <==> fits_bounded(table);
        ensures bytes: \result ==> \forall integer j; 3 * heap_run_bytes(table->total) <= j < 4 * heap_run_bytes(table->total) ==>
-           table->free_runs[j] <= FITS_LIMIT;
+           0 <= table->free_runs[j];
     @/
     static bool fit_bounded(const struct heap_table* table)
     {
         size_t run = fit_run_bytes(table);
-        const uint8_t* fits = table->free_runs + 3 * run;
+        const int8_t* fits = table->free_runs + 3 * run;
         /@ assert fits_at: fits == table->free_runs + 3 * run; @/
         /@ loop invariant 0 <= i <= run;
-           loop invariant \forall integer j; 3 * run <= j < 3 * run + i ==> table->free_runs[j] <= FITS_LIMIT;
+           loop invariant \forall integer j; 3 * run <= j < 3 * run + i ==> 0 <= table->free_runs[j];
            loop assigns i;
            loop variant run - i;
         @/
         for (size_t i = 0; i < run; i++)
-            if (fits[i] > FITS_LIMIT) {
+            if (fits[i] < 0) {
                 /@ assert over: !fits_bounded(table); @/
                 return false;
             }
@@ -1026,7 +1020,7 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
 */
 static size_t first_word_fitting(const struct heap_table* table, size_t from, size_t blocks)
 {
-    const uint8_t* fits = runs_of(table, FITS);
+    const int8_t* fits = runs_of(table, FITS);
     const uint64_t top_bits = 0x8080808080808080ull, ones = 0x0101010101010101ull;
     uint64_t wanted = ~(uint64_t)0 << 8 * (from % 8);   /* the first load: bytes from 'from' on */
 
@@ -1120,7 +1114,7 @@ static size_t first_run_in_word(uint64_t word, size_t blocks)
 */
 static bool find_long_run(const struct heap_table* table, size_t blocks, size_t* start)
 {
-    const uint8_t* suffix = runs_of(table, SUFFIX);
+    const int8_t* suffix = runs_of(table, SUFFIX);
     size_t words = words_of(table);
 
     /*@ loop invariant from <= words;
@@ -1354,7 +1348,7 @@ int heap_index_check(const struct heap_table* table)
         loop variant words - w;
     */
     for (size_t w = 0; w < words; w++) {
-        uint8_t fits = fits_of(runs_of(table, PREFIX), runs_of(table, SUFFIX), runs_of(table, LONGEST), words, w);
+        int8_t fits = fits_of(runs_of(table, PREFIX), runs_of(table, SUFFIX), runs_of(table, LONGEST), words, w);
         if (runs_of(table, FITS)[w] != fits)
             return -EIO;
     }

@@ -24,7 +24,7 @@
 static struct heap kernel_heap;
 static struct heap_table kernel_heap_table;
 static uint64_t kernel_heap_free_map[HEAP_INDEX_WORDS(KERNEL_HEAP_BLOCKS)];
-static uint8_t kernel_heap_free_runs[HEAP_INDEX_BYTES(KERNEL_HEAP_BLOCKS)];
+static int8_t kernel_heap_free_runs[HEAP_INDEX_BYTES(KERNEL_HEAP_BLOCKS)];
 
 /**
  * kheap_init - make [start, end) the kernel heap.

@@ -44,7 +44,7 @@ struct guarded_table
     unsigned char after[GUARD_BYTES];
     uint64_t free_map[TEST_WORDS];
     unsigned char after_map[GUARD_BYTES];
-    uint8_t free_runs[TEST_RUN_BYTES];
+    int8_t free_runs[TEST_RUN_BYTES];
     unsigned char after_runs[GUARD_BYTES];
 };
 
@@ -122,7 +122,7 @@ struct snapshot
 {
     HEAP_BLOCK_TABLE_ENTRY entries[TEST_BLOCKS];
     uint64_t free_map[TEST_WORDS];
-    uint8_t free_runs[TEST_RUN_BYTES];
+    int8_t free_runs[TEST_RUN_BYTES];
     struct heap heap;
 };
 
@@ -991,7 +991,7 @@ struct sized_snapshot
 {
     HEAP_BLOCK_TABLE_ENTRY* entries;
     uint64_t* free_map;
-    uint8_t* free_runs;
+    int8_t* free_runs;
     struct heap heap;
 };
 
