@@ -45,9 +45,15 @@ static inline unsigned leading_zero_bits(uint64_t x);
     static unsigned some_set_bit(uint64_t x);
 */
 
+/*@ // Byte k of eight (bits 8k to 8k + 7) is bytes[k], taken as unsigned,
+    // for k from 0 to 7. A predicate, so that a caller that passes the
+    // same bytes on to a function requiring this meets it as one term.
+    predicate heap_loaded{L}(integer eight, int8_t* bytes) =
+        \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == (bytes[k] & 0xFF);
+*/
 /*@ requires \valid_read(bytes + (0 .. 7));
     assigns \nothing;
-    ensures assumed_little_endian: \forall integer k; 0 <= k < 8 ==> ((\result >> (8 * k)) & 0xFF) == (bytes[k] & 0xFF);
+    ensures assumed_little_endian: heap_loaded(\result, bytes);
 */
 static inline uint64_t load_eight(const int8_t* bytes);
 

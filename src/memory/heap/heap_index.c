@@ -684,6 +684,14 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
  */
 /*@ predicate fit_same(integer a, integer b) = a == b; */
 
+/*@ // The eight bytes of a load and their bound, as predicates, so that a
+    // ghost function passing them on meets its callee's requires as one
+    // term rather than a \forall to instantiate.
+    predicate fit_bytes_are{L}(integer eight, int8_t* bytes) =
+        \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == bytes[k];
+    predicate fit_bytes_low{L}(int8_t* bytes) = \forall integer k; 0 <= k < 8 ==> 0 <= bytes[k] <= 127;
+*/
+
 #ifdef PROVE_FITS
 /*@ // The bits and bytes of three constants, by cases (WP's Range tactic).
     lemma fit_bits_255: \forall integer k; 0 <= k < 8 ==> ((255 >> k) & 1) == 1;
@@ -795,8 +803,8 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
 
 /*@ ghost
     /@ requires \valid_read(bytes + (0 .. 7));
-       requires bytes_are: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == bytes[k];
-       requires bytes_low: \forall integer k; 0 <= k < 8 ==> 0 <= bytes[k] <= 127;
+       requires bytes_are: fit_bytes_are(eight, bytes);
+       requires bytes_low: fit_bytes_low(bytes);
        assigns \nothing;
        ensures sum: (eight | 0x8080808080808080) == eight + 0x8080808080808080;
     @/
@@ -874,8 +882,8 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
 /*@ ghost
     /@ requires \valid_read(bytes + (0 .. 7));
        requires 1 <= n <= 128;
-       requires bytes_are: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == bytes[k];
-       requires bytes_low: \forall integer k; 0 <= k < 8 ==> 0 <= bytes[k] <= 127;
+       requires bytes_are: fit_bytes_are(eight, bytes);
+       requires bytes_low: fit_bytes_low(bytes);
        assigns \nothing;
        ensures tops: \forall integer m; 0 <= m < 64 && m % 8 == 7 ==>
            (heap_bit((uint64_t)((eight | 0x8080808080808080) - (uint64_t)(0x0101010101010101 * n)), m) <==>
@@ -915,7 +923,7 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
        requires fit_ptr(fits, runs, 3 * run) && fit_ptr(bytes, fits, i);
        requires 2 <= blocks <= 127;
        requires bounded: \forall integer j; 0 <= j < run ==> 0 <= fits[j];
-       requires loaded: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == (bytes[k] & 0xFF);
+       requires loaded: heap_loaded(eight, bytes);
        requires wanted_bits: \forall integer m; 0 <= m < 64 ==> (heap_bit(wanted, m) <==> from <= i + m / 8);
        requires is: at_least ==
            ((uint64_t)((eight | 0x8080808080808080) - (uint64_t)(0x0101010101010101 * blocks)) & 0x8080808080808080 & wanted);
@@ -932,8 +940,8 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
                          size_t from, size_t blocks, uint64_t eight, uint64_t wanted, uint64_t at_least)
     {
         /@ assert same_bytes: \forall integer k; 0 <= k < 8 ==> bytes[k] == fits[i + k] && bytes[k] == runs[3 * run + i + k]; @/
-        /@ assert bytes_low: \forall integer k; 0 <= k < 8 ==> 0 <= bytes[k] <= 127; @/
-        /@ assert bytes_are: \forall integer k; 0 <= k < 8 ==> ((eight >> (8 * k)) & 0xFF) == bytes[k]; @/
+        /@ assert bytes_low: fit_bytes_low(bytes); @/
+        /@ assert bytes_are: fit_bytes_are(eight, bytes); @/
         fit_bytes(bytes, eight, blocks);
         /@ assert and_bits: \forall integer m; 0 <= m < 64 ==>
                (heap_bit(at_least, m) <==>
@@ -965,14 +973,15 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
 /*@ // Every fits byte, the padding's too, is a count: 0 to FITS_LIMIT (an
     // int8_t is at most that), so that eight of them compare at once.
     predicate fits_bounded{L}(struct heap_table* table) =
-        \forall integer i; 0 <= i < heap_run_bytes(table->total) ==>
-            0 <= table->free_runs[3 * heap_run_bytes(table->total) + i];
+        \forall integer j; 3 * heap_run_bytes(table->total) <= j < 4 * heap_run_bytes(table->total) ==>
+            0 <= table->free_runs[j];
 */
 
 /* Whether fits_bounded holds, for first_word_fitting's ghost code: its
- * byte compare is proved only when it does. The loop states the bytes by
- * their index in free_runs (a trigger the provers use); 'over' takes
- * fits_bounded at 3 * run + i, which only Z3 instantiates. */
+ * byte compare is proved only when it does. The loop and fits_bounded
+ * name the bytes by their index in free_runs alone: written as
+ * 3 * run + i, the byte that ends the loop in 'over' was an instance CVC4
+ * did not find (WP's simplifier writes the sum in its own order). */
 /*@ ghost
     /@ requires heap_table_storage(table);
        assigns \nothing;
@@ -992,7 +1001,7 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
         @/
         for (size_t i = 0; i < run; i++)
             if (fits[i] < 0) {
-                /@ assert over: !fits_bounded(table); @/
+                                /@ assert over: !fits_bounded(table); @/
                 return false;
             }
         /@ assert all: fits_bounded(table); @/
