@@ -68,16 +68,6 @@
         w * 64 + k < table->total && table->entries[w * 64 + k] == HEAP_BLOCK_TABLE_ENTRY_FREE;
 */
 
-/*@ // The map's agreement depends on the map words and the entries only.
-    lemma heap_map_agrees_kept{L1, L2}: \forall struct heap_table* table;
-        heap_map_agrees{L1}(table) && \at(table->total, L1) == \at(table->total, L2) &&
-        \at(table->free_map, L1) == \at(table->free_map, L2) && \at(table->entries, L1) == \at(table->entries, L2) &&
-        (\forall integer b; 0 <= b < \at(table->total, L1) ==> \at(table->entries[b], L1) == \at(table->entries[b], L2)) &&
-        (\forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(\at(table->total, L1)) ==>
-            \at(table->free_map[v], L1) == \at(table->free_map[v], L2)) ==>
-        heap_map_agrees{L2}(table);
-*/
-
 /*@ // The summary agrees with the map on its words below map index end
     // (heap_index_build's summary loop).
     predicate heap_summary_agrees_except_from{L}(struct heap_table* table, integer end) =
