@@ -56,16 +56,6 @@
         total <= HEAP_INDEX_SUMMARY_WORDS(total) * 64 * 64;
     lemma heap_word_in_map: \forall integer w, k, total; 0 <= w && 0 <= k && w * 64 + k < total ==>
         w < HEAP_INDEX_BITMAP_WORDS(total);
-    lemma heap_summary_set_bit{L}: \forall struct heap_table* table, integer i, j;
-        heap_summary_agrees(table) &&
-        HEAP_INDEX_BITMAP_WORDS(table->total) <= i < HEAP_INDEX_WORDS(table->total) && 0 <= j < 64 &&
-        heap_bit(table->free_map[i], j) ==>
-        (i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) &&
-        table->free_map[(i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j] != 0;
-    lemma heap_map_set_bit{L}: \forall struct heap_table* table, integer w, k;
-        heap_map_agrees(table) && 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) && 0 <= k < 64 &&
-        heap_bit(table->free_map[w], k) ==>
-        w * 64 + k < table->total && table->entries[w * 64 + k] == HEAP_BLOCK_TABLE_ENTRY_FREE;
 */
 
 /*@ // The summary agrees with the map on its words below map index end
