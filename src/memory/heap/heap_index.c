@@ -39,7 +39,6 @@
 
 /*@ // The agreements of heap.h at one bit, proved once here so that the
     // functions' goals need only instantiate them.
-    lemma heap_bit_of_zero: \forall integer k; 0 <= k < 64 ==> !heap_bit(0, k);
     // A known entry (heap.h) is of the free type exactly when it is 0:
     // one lemma per taken value, since the provers evaluate & on one
     // constant only, then the five by cases.
@@ -52,10 +51,6 @@
         e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST | HEAP_BLOCK_HAS_NEXT) ==> (e & HEAP_BLOCK_TYPE_MASK) != 0;
     lemma heap_known_free: \forall integer e; heap_entry_known(e) ==>
         ((e & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE <==> e == HEAP_BLOCK_TABLE_ENTRY_FREE);
-    lemma heap_index_covers: \forall integer total; 0 <= total ==>
-        total <= HEAP_INDEX_SUMMARY_WORDS(total) * 64 * 64;
-    lemma heap_word_in_map: \forall integer w, k, total; 0 <= w && 0 <= k && w * 64 + k < total ==>
-        w < HEAP_INDEX_BITMAP_WORDS(total);
 */
 
 /*@ // The summary agrees with the map on its words below map index end
