@@ -37,11 +37,12 @@
 #define ALL_FREE UINT64_MAX
 #define FITS_LIMIT 127   /* fits counts at most this, so that 8 bytes compare at once (below) */
 
-/*@ // The agreements of heap.h at one bit, proved once here so that the
-    // functions' goals need only instantiate them.
-    // A known entry (heap.h) is of the free type exactly when it is 0:
-    // one lemma per taken value, since the provers evaluate & on one
-    // constant only, then the five by cases.
+/*@ // A known entry (heap.h) is of the free type exactly when it is 0
+    // (heap_index_build's map_built, the one goal that needs it): one
+    // lemma per taken value, since the provers evaluate & on one constant
+    // only, then the five by cases. Every lemma is a hypothesis of every
+    // goal of the file and makes each of them dearer (docs/proofs.md,
+    // "Where the time goes"), so only the lemmas some goal needs stay.
     lemma heap_type_taken: \forall integer e; e == HEAP_BLOCK_TABLE_ENTRY_TAKEN ==> (e & HEAP_BLOCK_TYPE_MASK) != 0;
     lemma heap_type_first: \forall integer e; e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST) ==>
         (e & HEAP_BLOCK_TYPE_MASK) != 0;
