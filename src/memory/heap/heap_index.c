@@ -37,12 +37,12 @@
 #define ALL_FREE UINT64_MAX
 #define FITS_LIMIT 127   /* fits counts at most this, so that 8 bytes compare at once (below) */
 
-/*@ // The agreements of heap.h at one bit, proved once here so that the
-    // functions' goals need only instantiate them.
-    lemma heap_bit_of_zero: \forall integer k; 0 <= k < 64 ==> !heap_bit(0, k);
-    // A known entry (heap.h) is of the free type exactly when it is 0:
-    // one lemma per taken value, since the provers evaluate & on one
-    // constant only, then the five by cases.
+/*@ // A known entry (heap.h) is of the free type exactly when it is 0
+    // (heap_index_build's map_built, the one goal that needs it): one
+    // lemma per taken value, since the provers evaluate & on one constant
+    // only, then the five by cases. Every lemma is a hypothesis of every
+    // goal of the file and makes each of them dearer (docs/proofs.md,
+    // "Where the time goes"), so only the lemmas some goal needs stay.
     lemma heap_type_taken: \forall integer e; e == HEAP_BLOCK_TABLE_ENTRY_TAKEN ==> (e & HEAP_BLOCK_TYPE_MASK) != 0;
     lemma heap_type_first: \forall integer e; e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST) ==>
         (e & HEAP_BLOCK_TYPE_MASK) != 0;
@@ -52,30 +52,6 @@
         e == (HEAP_BLOCK_TABLE_ENTRY_TAKEN | HEAP_BLOCK_IS_FIRST | HEAP_BLOCK_HAS_NEXT) ==> (e & HEAP_BLOCK_TYPE_MASK) != 0;
     lemma heap_known_free: \forall integer e; heap_entry_known(e) ==>
         ((e & HEAP_BLOCK_TYPE_MASK) == HEAP_BLOCK_TABLE_ENTRY_FREE <==> e == HEAP_BLOCK_TABLE_ENTRY_FREE);
-    lemma heap_index_covers: \forall integer total; 0 <= total ==>
-        total <= HEAP_INDEX_SUMMARY_WORDS(total) * 64 * 64;
-    lemma heap_word_in_map: \forall integer w, k, total; 0 <= w && 0 <= k && w * 64 + k < total ==>
-        w < HEAP_INDEX_BITMAP_WORDS(total);
-    lemma heap_summary_set_bit{L}: \forall struct heap_table* table, integer i, j;
-        heap_summary_agrees(table) &&
-        HEAP_INDEX_BITMAP_WORDS(table->total) <= i < HEAP_INDEX_WORDS(table->total) && 0 <= j < 64 &&
-        heap_bit(table->free_map[i], j) ==>
-        (i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j < HEAP_INDEX_BITMAP_WORDS(table->total) &&
-        table->free_map[(i - HEAP_INDEX_BITMAP_WORDS(table->total)) * 64 + j] != 0;
-    lemma heap_map_set_bit{L}: \forall struct heap_table* table, integer w, k;
-        heap_map_agrees(table) && 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) && 0 <= k < 64 &&
-        heap_bit(table->free_map[w], k) ==>
-        w * 64 + k < table->total && table->entries[w * 64 + k] == HEAP_BLOCK_TABLE_ENTRY_FREE;
-*/
-
-/*@ // The map's agreement depends on the map words and the entries only.
-    lemma heap_map_agrees_kept{L1, L2}: \forall struct heap_table* table;
-        heap_map_agrees{L1}(table) && \at(table->total, L1) == \at(table->total, L2) &&
-        \at(table->free_map, L1) == \at(table->free_map, L2) && \at(table->entries, L1) == \at(table->entries, L2) &&
-        (\forall integer b; 0 <= b < \at(table->total, L1) ==> \at(table->entries[b], L1) == \at(table->entries[b], L2)) &&
-        (\forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(\at(table->total, L1)) ==>
-            \at(table->free_map[v], L1) == \at(table->free_map[v], L2)) ==>
-        heap_map_agrees{L2}(table);
 */
 
 /*@ // The summary agrees with the map on its words below map index end
