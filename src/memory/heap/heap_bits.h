@@ -84,8 +84,6 @@ static inline uint64_t load_eight(const int8_t* bytes);
         (heap_bit(x >> n, k) <==> heap_bit(x, k + n));
     lemma heap_bit_shift_left: \forall integer x, n, k; 0 <= n < 64 && 0 <= k < 64 ==>
         (heap_bit((uint64_t)(x << n), k) <==> (n <= k && heap_bit(x, k - n)));
-    lemma heap_bit_one: \forall integer n, k; 0 <= n < 64 && 0 <= k < 64 ==>
-        (heap_bit((uint64_t)(1 << n), k) <==> n == k);
 */
 
 #ifndef __FRAMAC__
