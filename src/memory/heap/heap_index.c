@@ -962,8 +962,6 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     /@ requires heap_table_storage(table);
        assigns \nothing;
        ensures \result <==> fits_bounded(table);
-       ensures bytes: \result ==> \forall integer j; 3 * heap_run_bytes(table->total) <= j < 4 * heap_run_bytes(table->total) ==>
-           0 <= table->free_runs[j];
     @/
     static bool fit_bounded(const struct heap_table* table)
     {
