@@ -51,8 +51,18 @@ struct subject
 
 static HEAP_BLOCK_TABLE_ENTRY table_entries[MAX_BLOCKS];
 static uint64_t table_free_map[HEAP_INDEX_WORDS(MAX_BLOCKS)];
-static int8_t table_free_runs[HEAP_INDEX_BYTES(MAX_BLOCKS)];
-static struct heap_table table = {table_entries, 0, table_free_map, table_free_runs};
+static int16_t table_run_prefix[HEAP_INDEX_BITMAP_WORDS(MAX_BLOCKS)];
+static uint16_t table_run_suffix[HEAP_INDEX_BITMAP_WORDS(MAX_BLOCKS)];
+static int32_t table_run_longest[HEAP_INDEX_BITMAP_WORDS(MAX_BLOCKS)];
+static int8_t table_run_fits[HEAP_INDEX_FITS_BYTES(MAX_BLOCKS)];
+static struct heap_table table = {
+    .entries = table_entries,
+    .free_map = table_free_map,
+    .run_prefix = table_run_prefix,
+    .run_suffix = table_run_suffix,
+    .run_longest = table_run_longest,
+    .run_fits = table_run_fits,
+};
 static struct heap vana_heap;
 static struct seed_heap seed_heap;
 

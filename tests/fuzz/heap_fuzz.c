@@ -26,7 +26,8 @@
 #define BLOCK VANA_HEAP_BLOCK_SIZE
 #define FUZZ_BLOCKS 200
 #define FUZZ_WORDS HEAP_INDEX_WORDS(FUZZ_BLOCKS)
-#define FUZZ_RUN_BYTES HEAP_INDEX_BYTES(FUZZ_BLOCKS)
+#define FUZZ_RUN_WORDS HEAP_INDEX_BITMAP_WORDS(FUZZ_BLOCKS)
+#define FUZZ_FITS_BYTES HEAP_INDEX_FITS_BYTES(FUZZ_BLOCKS)
 #define GUARD_BYTES 32
 #define GUARD 0x5C
 
@@ -38,8 +39,14 @@ static struct
     unsigned char after[GUARD_BYTES];
     uint64_t free_map[FUZZ_WORDS];
     unsigned char after_map[GUARD_BYTES];
-    int8_t free_runs[FUZZ_RUN_BYTES];
-    unsigned char after_runs[GUARD_BYTES];
+    int16_t run_prefix[FUZZ_RUN_WORDS];
+    unsigned char after_prefix[GUARD_BYTES];
+    uint16_t run_suffix[FUZZ_RUN_WORDS];
+    unsigned char after_suffix[GUARD_BYTES];
+    int32_t run_longest[FUZZ_RUN_WORDS];
+    unsigned char after_longest[GUARD_BYTES];
+    int8_t run_fits[FUZZ_FITS_BYTES];
+    unsigned char after_fits[GUARD_BYTES];
 } table_bytes;
 static _Alignas(BLOCK) unsigned char arena[FUZZ_BLOCKS * BLOCK];
 static struct heap_table table;
@@ -79,7 +86,10 @@ static void reset(void)
     table.entries = table_bytes.entries;
     table.total = FUZZ_BLOCKS;
     table.free_map = table_bytes.free_map;
-    table.free_runs = table_bytes.free_runs;
+    table.run_prefix = table_bytes.run_prefix;
+    table.run_suffix = table_bytes.run_suffix;
+    table.run_longest = table_bytes.run_longest;
+    table.run_fits = table_bytes.run_fits;
     CHECK(heap_create(&heap, arena, arena + sizeof(arena), &table) == 0);
     memset(taken, 0, sizeof(taken));
     live_count = 0;
@@ -156,7 +166,9 @@ static void check_heap_matches_model(void)
     CHECK(heap_blocks_in_use(&heap) == in_use);
     for (size_t i = 0; i < GUARD_BYTES; i++) {
         CHECK(table_bytes.before[i] == GUARD && table_bytes.after[i] == GUARD);
-        CHECK(table_bytes.after_map[i] == GUARD && table_bytes.after_runs[i] == GUARD);
+        CHECK(table_bytes.after_map[i] == GUARD);
+        CHECK(table_bytes.after_prefix[i] == GUARD && table_bytes.after_suffix[i] == GUARD);
+        CHECK(table_bytes.after_longest[i] == GUARD && table_bytes.after_fits[i] == GUARD);
     }
 }
 
@@ -165,21 +177,30 @@ struct snapshot
 {
     HEAP_BLOCK_TABLE_ENTRY entries[FUZZ_BLOCKS];
     uint64_t free_map[FUZZ_WORDS];
-    int8_t free_runs[FUZZ_RUN_BYTES];
+    int16_t run_prefix[FUZZ_RUN_WORDS];
+    uint16_t run_suffix[FUZZ_RUN_WORDS];
+    int32_t run_longest[FUZZ_RUN_WORDS];
+    int8_t run_fits[FUZZ_FITS_BYTES];
 };
 
 static void take_snapshot(struct snapshot* s)
 {
     memcpy(s->entries, table_bytes.entries, sizeof(s->entries));
     memcpy(s->free_map, table_bytes.free_map, sizeof(s->free_map));
-    memcpy(s->free_runs, table_bytes.free_runs, sizeof(s->free_runs));
+    memcpy(s->run_prefix, table_bytes.run_prefix, sizeof(s->run_prefix));
+    memcpy(s->run_suffix, table_bytes.run_suffix, sizeof(s->run_suffix));
+    memcpy(s->run_longest, table_bytes.run_longest, sizeof(s->run_longest));
+    memcpy(s->run_fits, table_bytes.run_fits, sizeof(s->run_fits));
 }
 
 static bool unchanged_since(const struct snapshot* s)
 {
     return memcmp(s->entries, table_bytes.entries, sizeof(s->entries)) == 0 &&
            memcmp(s->free_map, table_bytes.free_map, sizeof(s->free_map)) == 0 &&
-           memcmp(s->free_runs, table_bytes.free_runs, sizeof(s->free_runs)) == 0;
+           memcmp(s->run_prefix, table_bytes.run_prefix, sizeof(s->run_prefix)) == 0 &&
+           memcmp(s->run_suffix, table_bytes.run_suffix, sizeof(s->run_suffix)) == 0 &&
+           memcmp(s->run_longest, table_bytes.run_longest, sizeof(s->run_longest)) == 0 &&
+           memcmp(s->run_fits, table_bytes.run_fits, sizeof(s->run_fits)) == 0;
 }
 
 /*

@@ -78,7 +78,7 @@ static void* heap_block_to_address(const struct heap* heap, size_t index)
     requires counted: 0 <= heap->blocks_taken <= heap->table->total;
     assigns heap->table->entries[start .. start + blocks - 1],
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
-            heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
+            HEAP_INDEX_RUN_ARRAYS(heap->table),
             heap->blocks_taken;
     ensures index: \old(heap_index_agrees(heap->table)) ==> heap_index_agrees(heap->table);
     behavior taken:
@@ -266,7 +266,8 @@ static bool heap_allocation_index(const struct heap* heap, const void* ptr, size
  * @ptr: the first block's address, block-aligned
  * @end: the address just past the last block, block-aligned
  * @table: table->total entries, and index storage for them:
- *         HEAP_INDEX_WORDS(total) words and HEAP_INDEX_BYTES(total) bytes
+ *         HEAP_INDEX_WORDS(total) map words, three run arrays of
+ *         HEAP_INDEX_BITMAP_WORDS(total) and HEAP_INDEX_FITS_BYTES(total) fits bytes
  *
  * The range must hold exactly table->total blocks. Every entry is set
  * free and the index is built to match.
@@ -279,14 +280,15 @@ static bool heap_allocation_index(const struct heap* heap, const void* ptr, size
     requires heap == \null || table == \null || \separated(heap, table);
     assigns *heap, table->entries[0 .. table->total - 1],
             table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
-            table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+            HEAP_INDEX_RUN_ARRAYS(table);
     ensures valid: \result == 0 ==> heap_valid(heap) && heap_entries_free(table, 0, table->total) &&
         heap->table == table && heap->saddr == ptr;
 */
 int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* table)
 {
     /* A heap at address 0 would return NULL, the failure, for its first block. */
-    if (!heap || !ptr || !table || !table->entries || !table->free_map || !table->free_runs)
+    if (!heap || !ptr || !table || !table->entries || !table->free_map || !table->run_prefix ||
+        !table->run_suffix || !table->run_longest || !table->run_fits)
         return -EINVARG;
     if (!heap_validate_alignment(ptr) || !heap_validate_alignment(end))
         return -EINVARG;
@@ -344,7 +346,7 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
     requires in_address_space: heap_in_address_space(heap);
     assigns heap->table->entries[0 .. heap->table->total - 1],
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
-            heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
+            HEAP_INDEX_RUN_ARRAYS(heap->table),
             heap->blocks_taken;
     ensures zero: size == 0 ==> \result == \null;
     ensures refused: \result == \null ==> heap_unchanged{Pre, Post}(heap);
@@ -450,7 +452,7 @@ void* heap_malloc(struct heap* heap, size_t size)
     requires counted: 0 <= heap->blocks_taken <= heap->table->total;
     assigns heap->table->entries[0 .. heap->table->total - 1],
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
-            heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
+            HEAP_INDEX_RUN_ARRAYS(heap->table),
             heap->blocks_taken;
     behavior null:
         assumes ptr == \null;
@@ -625,7 +627,7 @@ size_t heap_allocation_blocks(const struct heap* heap, const void* ptr)
     requires in_address_space: heap_in_address_space(heap);
     assigns heap->table->entries[0 .. heap->table->total - 1],
             heap->table->free_map[0 .. HEAP_INDEX_WORDS(heap->table->total) - 1],
-            heap->table->free_runs[0 .. HEAP_INDEX_BYTES(heap->table->total) - 1],
+            HEAP_INDEX_RUN_ARRAYS(heap->table),
             heap->blocks_taken;
     behavior reserved:
         assumes heap_range_inside(heap, start, end) &&

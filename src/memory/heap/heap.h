@@ -34,18 +34,21 @@ static inline bool heap_entry_is_free(HEAP_BLOCK_TABLE_ENTRY entry)
  *  - free_map: a bitmap with one bit per block, set while the block is
  *    free, followed by a summary with one bit per bitmap word, set while
  *    the word has a free block;
- *  - free_runs: four arrays of one byte per bitmap word, each padded with
- *    zero bytes to a multiple of eight: the free run at the word's start,
- *    at its end, the longest inside it, and the longest that starts in it
- *    (counted no further than the next word), for runs of two blocks or
- *    more.
+ *  - four run arrays of one count per bitmap word, for runs of two blocks
+ *    or more: the free run at the word's start (run_prefix), at its end
+ *    (run_suffix), the longest inside it (run_longest), and the longest
+ *    that starts in it, counted no further than the next word (run_fits,
+ *    padded with zeros to a multiple of eight, since the search compares
+ *    eight at a time).
  *
- * The run bytes are int8_t, not uint8_t like the entries: every count
- * fits in seven bits (at most 127), and a type of their own keeps them
- * apart from the entries for the prover. Frama-C's WP models the memory
- * of each integer type separately, so a store to an entry provably leaves
- * every run byte as it was, with no step in the proof to show it
- * (docs/proofs.md, "What is not covered").
+ * Every count fits in seven bits (at most 127), yet each array has an
+ * integer type of its own, and none the type of the entries, the map or
+ * the total: Frama-C's WP models the memory of each integer type
+ * separately, so a store to one array provably leaves every other array,
+ * the entries and the map as they were, with no step in the proof to show
+ * it (docs/proofs.md, "Each part of the heap's state has an integer type
+ * of its own"). run_fits is int8_t because the search loads eight of its
+ * bytes as one word; the others cost a few bytes more per 64 blocks.
  */
 #define HEAP_INDEX_WORD_BLOCKS 64
 /* The index of a table of total blocks, as constant expressions for static arrays. */
@@ -53,15 +56,19 @@ static inline bool heap_entry_is_free(HEAP_BLOCK_TABLE_ENTRY entry)
 #define HEAP_INDEX_SUMMARY_WORDS(total) \
     ((HEAP_INDEX_BITMAP_WORDS(total) + HEAP_INDEX_WORD_BLOCKS - 1) / HEAP_INDEX_WORD_BLOCKS)
 #define HEAP_INDEX_WORDS(total) (HEAP_INDEX_BITMAP_WORDS(total) + HEAP_INDEX_SUMMARY_WORDS(total))
-#define HEAP_INDEX_RUN_ARRAYS 4
-#define HEAP_INDEX_RUN_BYTES(total) ((HEAP_INDEX_BITMAP_WORDS(total) + 7) / 8 * 8)
-#define HEAP_INDEX_BYTES(total) (HEAP_INDEX_RUN_ARRAYS * HEAP_INDEX_RUN_BYTES(total))
+#define HEAP_INDEX_FITS_BYTES(total) ((HEAP_INDEX_BITMAP_WORDS(total) + 7) / 8 * 8)
+/* The four run arrays of a table, as an ACSL location list: what an update may write. */
+#define HEAP_INDEX_RUN_ARRAYS(table)                                                                  \
+    (table)->run_prefix[0 .. HEAP_INDEX_BITMAP_WORDS((table)->total) - 1],                            \
+    (table)->run_suffix[0 .. HEAP_INDEX_BITMAP_WORDS((table)->total) - 1],                            \
+    (table)->run_longest[0 .. HEAP_INDEX_BITMAP_WORDS((table)->total) - 1],                           \
+    (table)->run_fits[0 .. HEAP_INDEX_FITS_BYTES((table)->total) - 1]
 
 /* The largest table heap_create accepts: block numbers and counts stay below 2^31. */
 #define HEAP_MAX_BLOCKS 0x7FFFFFFFu
 
 /*
- * The table and its index. The caller provides all three arrays; the heap
+ * The table and its index. The caller provides every array; the heap
  * never allocates, least of all from itself.
  */
 struct heap_table
@@ -69,7 +76,10 @@ struct heap_table
     HEAP_BLOCK_TABLE_ENTRY* entries;     /* total entries: the canonical state */
     size_t total;
     uint64_t* free_map;                  /* HEAP_INDEX_WORDS(total): bitmap, then summary */
-    int8_t* free_runs;                   /* HEAP_INDEX_BYTES(total): the run bytes */
+    int16_t* run_prefix;                 /* HEAP_INDEX_BITMAP_WORDS(total) each */
+    uint16_t* run_suffix;
+    int32_t* run_longest;
+    int8_t* run_fits;                    /* HEAP_INDEX_FITS_BYTES(total) */
 };
 
 struct heap
@@ -95,16 +105,17 @@ struct heap
         \valid_read(table) && table->total <= HEAP_MAX_BLOCKS &&
         \valid(table->entries + (0 .. table->total - 1)) &&
         \valid(table->free_map + (0 .. HEAP_INDEX_WORDS(table->total) - 1)) &&
-        \valid(table->free_runs + (0 .. HEAP_INDEX_BYTES(table->total) - 1)) &&
+        \valid(table->run_prefix + (0 .. HEAP_INDEX_BITMAP_WORDS(table->total) - 1)) &&
+        \valid(table->run_suffix + (0 .. HEAP_INDEX_BITMAP_WORDS(table->total) - 1)) &&
+        \valid(table->run_longest + (0 .. HEAP_INDEX_BITMAP_WORDS(table->total) - 1)) &&
+        \valid(table->run_fits + (0 .. HEAP_INDEX_FITS_BYTES(table->total) - 1)) &&
         \separated(table, table->entries + (0 .. table->total - 1),
-                   table->free_map + (0 .. HEAP_INDEX_WORDS(table->total) - 1),
-                   table->free_runs + (0 .. HEAP_INDEX_BYTES(table->total) - 1));
+                   table->free_map + (0 .. HEAP_INDEX_WORDS(table->total) - 1));
 
     predicate heap_storage{L}(struct heap* heap) =
         \valid_read(heap) && heap_table_storage(heap->table) &&
         \separated(heap, heap->table, heap->table->entries + (0 .. heap->table->total - 1),
-                   heap->table->free_map + (0 .. HEAP_INDEX_WORDS(heap->table->total) - 1),
-                   heap->table->free_runs + (0 .. HEAP_INDEX_BYTES(heap->table->total) - 1));
+                   heap->table->free_map + (0 .. HEAP_INDEX_WORDS(heap->table->total) - 1));
 
     // The table's part of heap_valid (docs/proofs.md): every entry free or
     // taken with known flags; a block has HAS_NEXT exactly when the next one
@@ -207,10 +218,6 @@ struct heap
         \let capped = across >= 128 ? 127 : across;
         capped > longest ? capped : longest;
 
-    // The length of each run-byte array, as a function the provers need
-    // not unfold: the arrays' positions are then linear in it.
-    logic integer heap_run_bytes(integer total) = HEAP_INDEX_RUN_BYTES(total);
-
     // The index's part of heap_valid: the map agrees with the table and
     // the summary with the map (the run bytes' agreement is not stated
     // yet, only what each byte says of its word: docs/proofs.md).
@@ -248,8 +255,12 @@ struct heap
         \at(heap->blocks_taken, L2) == \at(heap->blocks_taken, L1) &&
         (\forall integer w; 0 <= w < HEAP_INDEX_WORDS(\at(heap->table->total, L1)) ==>
             \at(heap->table->free_map[w], L2) == \at(heap->table->free_map[w], L1)) &&
-        (\forall integer b; 0 <= b < HEAP_INDEX_BYTES(\at(heap->table->total, L1)) ==>
-            \at(heap->table->free_runs[b], L2) == \at(heap->table->free_runs[b], L1));
+        (\forall integer w; 0 <= w < HEAP_INDEX_BITMAP_WORDS(\at(heap->table->total, L1)) ==>
+            \at(heap->table->run_prefix[w], L2) == \at(heap->table->run_prefix[w], L1) &&
+            \at(heap->table->run_suffix[w], L2) == \at(heap->table->run_suffix[w], L1) &&
+            \at(heap->table->run_longest[w], L2) == \at(heap->table->run_longest[w], L1)) &&
+        (\forall integer b; 0 <= b < HEAP_INDEX_FITS_BYTES(\at(heap->table->total, L1)) ==>
+            \at(heap->table->run_fits[b], L2) == \at(heap->table->run_fits[b], L1));
 
     // [first, last] is the run heap_free follows from first: HAS_NEXT on
     // every block before last, and last without it or the table's last block.

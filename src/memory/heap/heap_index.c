@@ -172,11 +172,11 @@ static size_t summary_words_of(const struct heap_table* table)
 
 /*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
     assigns \nothing;
-    ensures \result == HEAP_INDEX_RUN_BYTES(table->total);
+    ensures \result == HEAP_INDEX_FITS_BYTES(table->total);
 */
-static size_t run_bytes_of(const struct heap_table* table)
+static size_t fits_bytes_of(const struct heap_table* table)
 {
-    return HEAP_INDEX_RUN_BYTES(table->total);
+    return HEAP_INDEX_FITS_BYTES(table->total);
 }
 
 /*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
@@ -186,22 +186,6 @@ static size_t run_bytes_of(const struct heap_table* table)
 static uint64_t* summary_of(const struct heap_table* table)
 {
     return table->free_map + words_of(table);
-}
-
-/* The four byte arrays, each HEAP_INDEX_RUN_BYTES(total) long. */
-enum run_array { PREFIX, SUFFIX, LONGEST, FITS };
-
-/*@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
-    requires array == PREFIX || array == SUFFIX || array == LONGEST || array == FITS;
-    assigns \nothing;
-    ensures array == PREFIX ==> \result == table->free_runs;
-    ensures array == SUFFIX ==> \result == table->free_runs + HEAP_INDEX_RUN_BYTES(table->total);
-    ensures array == LONGEST ==> \result == table->free_runs + 2 * HEAP_INDEX_RUN_BYTES(table->total);
-    ensures array == FITS ==> \result == table->free_runs + 3 * HEAP_INDEX_RUN_BYTES(table->total);
-*/
-static int8_t* runs_of(const struct heap_table* table, enum run_array array)
-{
-    return table->free_runs + (size_t)array * run_bytes_of(table);
 }
 
 /* Set word w's summary bit while the word has a free block, clear it otherwise. */
@@ -468,23 +452,26 @@ static int8_t suffix_run(uint64_t word)
  * nothing; a next prefix of 0 leaves the suffix alone, which longest
  * already counts. The sum is at most 128, and 128 is stored as
  * FITS_LIMIT (both say "more than a word"). No branch (the compiler
- * makes the two selections conditional moves): the next prefix is read
- * from word w itself when w is the last, and multiplied by 0. Whatever the
- * bytes hold, the result is a run byte: at most FITS_LIMIT.
+ * makes the selections conditional moves): the next prefix is read from
+ * word w itself when w is the last, and multiplied by 0. Whatever the
+ * counts hold, the result is a fits byte, 0 to FITS_LIMIT, which
+ * first_word_fitting's compare of eight at once needs.
  */
 /*@ requires w < words;
     requires \valid_read(prefix + (0 .. words - 1)) && \valid_read(suffix + w) && \valid_read(longest + w);
     assigns \nothing;
+    ensures bounded: 0 <= \result <= FITS_LIMIT;
     ensures fits: 0 <= suffix[w] <= 64 && 0 <= longest[w] <= 64 && (w + 1 < words ==> 0 <= prefix[w + 1] <= 64) ==>
-        \result == heap_fits(suffix[w], w + 1 < words ? prefix[w + 1] : 0, longest[w]) && \result <= FITS_LIMIT;
+        \result == heap_fits(suffix[w], w + 1 < words ? prefix[w + 1] : 0, longest[w]);
 */
-static int8_t fits_of(const int8_t* prefix, const int8_t* suffix, const int8_t* longest, size_t words, size_t w)
+static int8_t fits_of(const int16_t* prefix, const uint16_t* suffix, const int32_t* longest, size_t words, size_t w)
 {
     bool has_next = w + 1 < words;
     int next_prefix = prefix[has_next ? w + 1 : w] * has_next;
     int across = suffix[w] != 0 ? suffix[w] + next_prefix : 0;
-    across = across < FITS_LIMIT ? across : FITS_LIMIT;   /* 128 becomes FITS_LIMIT */
-    return (int8_t)(across > longest[w] ? across : longest[w]);
+    int most = across > longest[w] ? across : longest[w];
+    most = most < FITS_LIMIT ? most : FITS_LIMIT;   /* 128 becomes FITS_LIMIT */
+    return (int8_t)(most > 0 ? most : 0);
 }
 
 /*
@@ -495,7 +482,7 @@ static int8_t fits_of(const int8_t* prefix, const int8_t* suffix, const int8_t* 
  */
 /*@ requires heap_table_storage(table);
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
-    assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    assigns HEAP_INDEX_RUN_ARRAYS(table);
     ensures map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
     ensures summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
 */
@@ -503,10 +490,10 @@ static inline __attribute__((always_inline)) void describe_word(struct heap_tabl
 {
     /* The arrays in locals: a byte store could alias *table, for all the compiler knows. */
     size_t words = words_of(table);
-    int8_t* prefix = runs_of(table, PREFIX);
-    int8_t* suffix = runs_of(table, SUFFIX);
-    int8_t* longest = runs_of(table, LONGEST);
-    int8_t* fits = runs_of(table, FITS);
+    int16_t* prefix = table->run_prefix;
+    uint16_t* suffix = table->run_suffix;
+    int32_t* longest = table->run_longest;
+    int8_t* fits = table->run_fits;
     uint64_t word = without_lone_blocks(table->free_map[w]);
     size_t before = w > 0 ? w - 1 : w;
 
@@ -524,7 +511,7 @@ static inline __attribute__((always_inline)) void describe_word(struct heap_tabl
  */
 /*@ requires heap_table_storage(table);
     requires first <= last < HEAP_INDEX_BITMAP_WORDS(table->total);
-    assigns table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+    assigns HEAP_INDEX_RUN_ARRAYS(table);
     ensures map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
     ensures summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
 */
@@ -533,7 +520,7 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
     /*@ loop invariant first <= w <= last + 1;
         loop invariant map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
         loop invariant summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
-        loop assigns w, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+        loop assigns w, HEAP_INDEX_RUN_ARRAYS(table);
         loop variant last + 1 - w;
     */
     for (size_t w = first; w <= last; w++)
@@ -548,7 +535,7 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
 /*@ requires heap_table_storage(table);
     requires blocks >= 1 && first + blocks <= table->total;
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
-            table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+            HEAP_INDEX_RUN_ARRAYS(table);
     ensures map_agrees: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
         (free ==> heap_entries_free(table, first, first + blocks)) &&
         (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
@@ -890,13 +877,10 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
 
 /*@ predicate fit_ptr(int8_t* p, int8_t* q, integer off) = p == q + off; */
 
-/*
- * One load: the bits of at_least, said of the fits bytes by their index
- * in free_runs alone, the form in which the provers find the instances.
- */
+/* One load: the bits of at_least, said of the fits bytes by their index. */
 /*@ ghost
-    /@ requires \valid_read(runs + (0 .. 4 * run - 1)) && i + 8 <= run;
-       requires fit_ptr(fits, runs, 3 * run) && fit_ptr(bytes, fits, i);
+    /@ requires \valid_read(fits + (0 .. run - 1)) && i + 8 <= run;
+       requires fit_ptr(bytes, fits, i);
        requires 2 <= blocks <= 127;
        requires bounded: \forall integer j; 0 <= j < run ==> 0 <= fits[j];
        requires loaded: heap_loaded(eight, bytes);
@@ -906,16 +890,15 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
        assigns \nothing;
        ensures set_bits: \forall integer r; 0 <= r < 64 && ((at_least >> r) & 1) == 1 ==>
            \let w = (size_t)(i + (size_t)(r / 8));
-           r % 8 == 7 && w == i + r / 8 && from <= w < run && runs[3 * run + w] >= blocks;
-       ensures fit_bits: \forall integer j; 3 * run + i <= j < 3 * run + i + 8 && 3 * run + from <= j && runs[j] >= blocks ==>
-           ((at_least >> (8 * (j - 3 * run - i) + 7)) & 1) == 1;
-       ensures none: at_least == 0 ==>
-           \forall integer j; 3 * run + i <= j < 3 * run + i + 8 && 3 * run + from <= j ==> runs[j] < blocks;
+           r % 8 == 7 && w == i + r / 8 && from <= w < run && fits[w] >= blocks;
+       ensures fit_bits: \forall integer j; i <= j < i + 8 && from <= j && fits[j] >= blocks ==>
+           ((at_least >> (8 * (j - i) + 7)) & 1) == 1;
+       ensures none: at_least == 0 ==> \forall integer j; i <= j < i + 8 && from <= j ==> fits[j] < blocks;
     @/
-    static void fit_word(const int8_t* runs, size_t run, const int8_t* fits, const int8_t* bytes, size_t i,
+    static void fit_word(const int8_t* fits, size_t run, const int8_t* bytes, size_t i,
                          size_t from, size_t blocks, uint64_t eight, uint64_t wanted, uint64_t at_least)
     {
-        /@ assert same_bytes: \forall integer k; 0 <= k < 8 ==> bytes[k] == fits[i + k] && bytes[k] == runs[3 * run + i + k]; @/
+        /@ assert same_bytes: \forall integer k; 0 <= k < 8 ==> bytes[k] == fits[i + k]; @/
         /@ assert bytes_low: fit_bytes_low(bytes); @/
         /@ assert bytes_are: fit_bytes_are(eight, bytes); @/
         fit_bytes(bytes, eight, blocks);
@@ -928,36 +911,32 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
                (heap_bit(at_least, m) <==> (from <= i + m / 8 && bytes[m / 8] >= blocks));
         @/
         /@ assert other_bits: \forall integer m; 0 <= m < 64 && heap_bit(at_least, m) ==> m % 8 == 7; @/
-        /@ assert fit_bits: \forall integer j; 3 * run + i <= j < 3 * run + i + 8 && 3 * run + from <= j &&
-               runs[j] >= blocks ==> ((at_least >> (8 * (j - 3 * run - i) + 7)) & 1) == 1;
+        /@ assert fit_bits: \forall integer j; i <= j < i + 8 && from <= j &&
+               fits[j] >= blocks ==> ((at_least >> (8 * (j - i) + 7)) & 1) == 1;
         @/
     }
 */
 
-/* run_bytes_of for ghost code, which may not call it. */
+/* fits_bytes_of for ghost code, which may not call it. */
 /*@ ghost
     /@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
        assigns \nothing;
-       ensures \result == heap_run_bytes(table->total) && \result <= 0x2000000;
+       ensures \result == HEAP_INDEX_FITS_BYTES(table->total) && \result <= 0x2000000;
     @/
     static size_t fit_run_bytes(const struct heap_table* table)
     {
-        return HEAP_INDEX_RUN_BYTES(table->total);
+        return HEAP_INDEX_FITS_BYTES(table->total);
     }
 */
 
 /*@ // Every fits byte, the padding's too, is a count: 0 to FITS_LIMIT (an
     // int8_t is at most that), so that eight of them compare at once.
     predicate fits_bounded{L}(struct heap_table* table) =
-        \forall integer j; 3 * heap_run_bytes(table->total) <= j < 4 * heap_run_bytes(table->total) ==>
-            0 <= table->free_runs[j];
+        \forall integer j; 0 <= j < HEAP_INDEX_FITS_BYTES(table->total) ==> 0 <= table->run_fits[j];
 */
 
 /* Whether fits_bounded holds, for first_word_fitting's ghost code: its
- * byte compare is proved only when it does. The loop and fits_bounded
- * name the bytes by their index in free_runs alone: written as
- * 3 * run + i, the byte that ends the loop in 'over' was an instance CVC4
- * did not find (WP's simplifier writes the sum in its own order). */
+ * byte compare is proved only when it does. */
 /*@ ghost
     /@ requires heap_table_storage(table);
        assigns \nothing;
@@ -966,16 +945,14 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     static bool fit_bounded(const struct heap_table* table)
     {
         size_t run = fit_run_bytes(table);
-        const int8_t* fits = table->free_runs + 3 * run;
-        /@ assert fits_at: fits == table->free_runs + 3 * run; @/
         /@ loop invariant 0 <= i <= run;
-           loop invariant \forall integer j; 3 * run <= j < 3 * run + i ==> 0 <= table->free_runs[j];
+           loop invariant \forall integer j; 0 <= j < i ==> 0 <= table->run_fits[j];
            loop assigns i;
            loop variant run - i;
         @/
         for (size_t i = 0; i < run; i++)
-            if (fits[i] < 0) {
-                                /@ assert over: !fits_bounded(table); @/
+            if (table->run_fits[i] < 0) {
+                /@ assert over: !fits_bounded(table); @/
                 return false;
             }
         /@ assert all: fits_bounded(table); @/
@@ -995,15 +972,15 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     requires from <= HEAP_INDEX_BITMAP_WORDS(table->total);
     requires 2 <= blocks <= FITS_LIMIT;
     assigns \nothing;
-    ensures from <= \result <= heap_run_bytes(table->total);
+    ensures from <= \result <= HEAP_INDEX_FITS_BYTES(table->total);
     ensures fits: fits_bounded(table) && \result < HEAP_INDEX_BITMAP_WORDS(table->total) ==>
-        table->free_runs[3 * heap_run_bytes(table->total) + \result] >= blocks;
+        table->run_fits[\result] >= blocks;
     ensures none_before: fits_bounded(table) ==> \forall integer v; from <= v < \result ==>
-        table->free_runs[3 * heap_run_bytes(table->total) + v] < blocks;
+        table->run_fits[v] < blocks;
 */
 static size_t first_word_fitting(const struct heap_table* table, size_t from, size_t blocks)
 {
-    const int8_t* fits = runs_of(table, FITS);
+    const int8_t* fits = table->run_fits;
     const uint64_t top_bits = 0x8080808080808080ull, ones = 0x0101010101010101ull;
     uint64_t wanted = ~(uint64_t)0 << 8 * (from % 8);   /* the first load: bytes from 'from' on */
 
@@ -1012,17 +989,16 @@ static size_t first_word_fitting(const struct heap_table* table, size_t from, si
     //@ assert first_wanted: \forall integer m; 0 <= m < 64 ==> (heap_bit(wanted, m) <==> 8 * (from % 8) <= m);
     /*@ loop invariant aligned: i % 8 == 0 && from - from % 8 <= i <= run;
         loop invariant wanted_bits: \forall integer m; 0 <= m < 64 ==> (heap_bit(wanted, m) <==> from <= i + m / 8);
-        loop invariant none_before: bounded ==>
-            \forall integer j; 3 * run + from <= j < 3 * run + i ==> table->free_runs[j] < blocks;
+        loop invariant none_before: bounded ==> \forall integer j; from <= j < i ==> fits[j] < blocks;
         loop assigns i, wanted;
         loop variant run - i;
     */
-    for (size_t i = from - from % 8; i < run_bytes_of(table); i += 8, wanted = ~(uint64_t)0) {
+    for (size_t i = from - from % 8; i < fits_bytes_of(table); i += 8, wanted = ~(uint64_t)0) {
         //@ assert in_run: i + 8 <= run;
         uint64_t eight = load_eight(&fits[i]);
         uint64_t at_least = ((eight | top_bits) - ones * blocks) & top_bits & wanted;
         //@ assert in_wanted: \forall integer r; 0 <= r < 64 && heap_bit(at_least, r) ==> from <= i + r / 8;
-        //@ ghost if (bounded) fit_word(table->free_runs, run, fits, &fits[i], i, from, blocks, eight, wanted, at_least);
+        //@ ghost if (bounded) fit_word(fits, run, &fits[i], i, from, blocks, eight, wanted, at_least);
         if (at_least)
             return i + (size_t)lowest_set_bit(at_least) / 8;
     }
@@ -1097,7 +1073,7 @@ static size_t first_run_in_word(uint64_t word, size_t blocks)
 */
 static bool find_long_run(const struct heap_table* table, size_t blocks, size_t* start)
 {
-    const int8_t* suffix = runs_of(table, SUFFIX);
+    const uint16_t* suffix = table->run_suffix;
     size_t words = words_of(table);
 
     /*@ loop invariant from <= words;
@@ -1117,7 +1093,7 @@ static bool find_long_run(const struct heap_table* table, size_t blocks, size_t*
         for (; length < blocks && next < words && table->free_map[next] == ALL_FREE; next++)
             length += WORD_BLOCKS;
         if (length < blocks && next < words)
-            length += runs_of(table, PREFIX)[next];
+            length += (size_t)table->run_prefix[next];
         if (length >= blocks) {
             *start = (w + 1) * WORD_BLOCKS - suffix[w];
             return true;
@@ -1128,7 +1104,7 @@ static bool find_long_run(const struct heap_table* table, size_t blocks, size_t*
 
 /**
  * heap_index_build - derive the whole index from the table's entries.
- * @table: the table, with its free_map and free_runs storage
+ * @table: the table, with its free_map and run arrays
  *
  * A free entry is one whose type is free. Every word and byte is written,
  * whatever the storage held before.
@@ -1171,15 +1147,17 @@ void heap_index_build(struct heap_table* table)
         */
     }
     //@ assert map_still_built: heap_entries_known(table) ==> heap_map_agrees(table);
-    /*@ loop invariant 0 <= i <= HEAP_INDEX_BYTES(table->total);
+    /* The padding's fits bytes stay 0; every other count is written below
+     * (a word's fits byte is written again once the next word's prefix is). */
+    /*@ loop invariant 0 <= i <= HEAP_INDEX_FITS_BYTES(table->total);
         loop invariant entries_kept: \forall integer b; 0 <= b < table->total ==>
             table->entries[b] == \at(table->entries[b], LoopEntry);
         loop invariant summary_kept: heap_summary_agrees(table);
-        loop assigns i, table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
-        loop variant HEAP_INDEX_BYTES(table->total) - i;
+        loop assigns i, table->run_fits[0 .. HEAP_INDEX_FITS_BYTES(table->total) - 1];
+        loop variant HEAP_INDEX_FITS_BYTES(table->total) - i;
     */
-    for (size_t i = 0; i < HEAP_INDEX_RUN_ARRAYS * run_bytes_of(table); i++)
-        table->free_runs[i] = 0;
+    for (size_t i = 0; i < fits_bytes_of(table); i++)
+        table->run_fits[i] = 0;
     //@ assert map_zeroed: heap_entries_known(table) ==> heap_map_agrees(table);
     if (words > 0)
         describe_words(table, 0, words - 1);
@@ -1263,7 +1241,7 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
     if (w >= words_of(table))
         return false;
     size_t inside = first_run_in_word(table->free_map[w], blocks);
-    *start = inside < WORD_BLOCKS ? w * WORD_BLOCKS + inside : (w + 1) * WORD_BLOCKS - runs_of(table, SUFFIX)[w];
+    *start = inside < WORD_BLOCKS ? w * WORD_BLOCKS + inside : (w + 1) * WORD_BLOCKS - table->run_suffix[w];
     return true;
 }
 
@@ -1322,8 +1300,8 @@ int heap_index_check(const struct heap_table* table)
     */
     for (size_t w = 0; w < words; w++) {
         uint64_t word = without_lone_blocks(table->free_map[w]);
-        if (table->free_map[w] != word_from_table(table, w) || runs_of(table, PREFIX)[w] != prefix_run(word) ||
-            runs_of(table, SUFFIX)[w] != suffix_run(word) || runs_of(table, LONGEST)[w] != longest_run(word))
+        if (table->free_map[w] != word_from_table(table, w) || table->run_prefix[w] != prefix_run(word) ||
+            table->run_suffix[w] != suffix_run(word) || table->run_longest[w] != longest_run(word))
             return -EIO;
     }
     /*@ loop invariant 0 <= w <= words;
@@ -1331,23 +1309,17 @@ int heap_index_check(const struct heap_table* table)
         loop variant words - w;
     */
     for (size_t w = 0; w < words; w++) {
-        int8_t fits = fits_of(runs_of(table, PREFIX), runs_of(table, SUFFIX), runs_of(table, LONGEST), words, w);
-        if (runs_of(table, FITS)[w] != fits)
+        int8_t fits = fits_of(table->run_prefix, table->run_suffix, table->run_longest, words, w);
+        if (table->run_fits[w] != fits)
             return -EIO;
     }
-    /*@ loop invariant words <= w <= HEAP_INDEX_RUN_BYTES(table->total);
+    /*@ loop invariant words <= w <= HEAP_INDEX_FITS_BYTES(table->total);
         loop assigns w;
-        loop variant HEAP_INDEX_RUN_BYTES(table->total) - w;
+        loop variant HEAP_INDEX_FITS_BYTES(table->total) - w;
     */
-    for (size_t w = words; w < run_bytes_of(table); w++) {
-        /*@ loop invariant PREFIX <= array <= FITS + 1;
-            loop assigns array;
-            loop variant FITS + 1 - array;
-        */
-        for (enum run_array array = PREFIX; array <= FITS; array++) {
-            if (runs_of(table, array)[w] != 0)
-                return -EIO;
-        }
+    for (size_t w = words; w < fits_bytes_of(table); w++) {
+        if (table->run_fits[w] != 0)
+            return -EIO;
     }
     return 0;
 }

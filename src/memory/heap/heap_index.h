@@ -13,7 +13,7 @@
  */
 /*@ requires heap_table_storage(table);
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
-            table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+            HEAP_INDEX_RUN_ARRAYS(table);
     ensures map_agrees: heap_entries_known(table) ==> heap_map_agrees(table);
     ensures summary_agrees: heap_summary_agrees(table);
 */
@@ -33,7 +33,7 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
 /*@ requires heap_table_storage(table);
     requires blocks >= 1 && first + blocks <= table->total;
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
-            table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+            HEAP_INDEX_RUN_ARRAYS(table);
     ensures map_agrees: \old(heap_map_agrees_except(table, first, first + blocks)) &&
         heap_entries_taken(table, first, first + blocks) ==> heap_map_agrees(table);
     ensures summary_agrees: \old(heap_summary_agrees(table)) ==> heap_summary_agrees(table);
@@ -43,7 +43,7 @@ void heap_index_mark_taken(struct heap_table* table, size_t first, size_t blocks
 /*@ requires heap_table_storage(table);
     requires blocks >= 1 && first + blocks <= table->total;
     assigns table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1],
-            table->free_runs[0 .. HEAP_INDEX_BYTES(table->total) - 1];
+            HEAP_INDEX_RUN_ARRAYS(table);
     ensures map_agrees: \old(heap_map_agrees_except(table, first, first + blocks)) &&
         heap_entries_free(table, first, first + blocks) ==> heap_map_agrees(table);
     ensures summary_agrees: \old(heap_summary_agrees(table)) ==> heap_summary_agrees(table);

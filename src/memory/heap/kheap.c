@@ -24,7 +24,10 @@
 static struct heap kernel_heap;
 static struct heap_table kernel_heap_table;
 static uint64_t kernel_heap_free_map[HEAP_INDEX_WORDS(KERNEL_HEAP_BLOCKS)];
-static int8_t kernel_heap_free_runs[HEAP_INDEX_BYTES(KERNEL_HEAP_BLOCKS)];
+static int16_t kernel_heap_run_prefix[HEAP_INDEX_BITMAP_WORDS(KERNEL_HEAP_BLOCKS)];
+static uint16_t kernel_heap_run_suffix[HEAP_INDEX_BITMAP_WORDS(KERNEL_HEAP_BLOCKS)];
+static int32_t kernel_heap_run_longest[HEAP_INDEX_BITMAP_WORDS(KERNEL_HEAP_BLOCKS)];
+static int8_t kernel_heap_run_fits[HEAP_INDEX_FITS_BYTES(KERNEL_HEAP_BLOCKS)];
 
 /**
  * kheap_init - make [start, end) the kernel heap.
@@ -45,7 +48,10 @@ void kheap_init(HEAP_BLOCK_TABLE_ENTRY* table, void* start, void* end)
     kernel_heap_table.entries = table;
     kernel_heap_table.total = ((uintptr_t)end - (uintptr_t)start) / VANA_HEAP_BLOCK_SIZE;
     kernel_heap_table.free_map = kernel_heap_free_map;
-    kernel_heap_table.free_runs = kernel_heap_free_runs;
+    kernel_heap_table.run_prefix = kernel_heap_run_prefix;
+    kernel_heap_table.run_suffix = kernel_heap_run_suffix;
+    kernel_heap_table.run_longest = kernel_heap_run_longest;
+    kernel_heap_table.run_fits = kernel_heap_run_fits;
     VERIFY(heap_create(&kernel_heap, start, end, &kernel_heap_table) == 0);
 }
 

@@ -35,7 +35,8 @@
 #define FREE HEAP_BLOCK_TABLE_ENTRY_FREE
 
 #define TEST_WORDS HEAP_INDEX_WORDS(TEST_BLOCKS)
-#define TEST_RUN_BYTES HEAP_INDEX_BYTES(TEST_BLOCKS)
+#define TEST_RUN_WORDS HEAP_INDEX_BITMAP_WORDS(TEST_BLOCKS)
+#define TEST_FITS_BYTES HEAP_INDEX_FITS_BYTES(TEST_BLOCKS)
 
 struct guarded_table
 {
@@ -44,8 +45,14 @@ struct guarded_table
     unsigned char after[GUARD_BYTES];
     uint64_t free_map[TEST_WORDS];
     unsigned char after_map[GUARD_BYTES];
-    int8_t free_runs[TEST_RUN_BYTES];
-    unsigned char after_runs[GUARD_BYTES];
+    int16_t run_prefix[TEST_RUN_WORDS];
+    unsigned char after_prefix[GUARD_BYTES];
+    uint16_t run_suffix[TEST_RUN_WORDS];
+    unsigned char after_suffix[GUARD_BYTES];
+    int32_t run_longest[TEST_RUN_WORDS];
+    unsigned char after_longest[GUARD_BYTES];
+    int8_t run_fits[TEST_FITS_BYTES];
+    unsigned char after_fits[GUARD_BYTES];
 };
 
 struct fixture
@@ -66,7 +73,10 @@ static int setup(void** state)
     f->table.entries = f->bytes.entries;
     f->table.total = TEST_BLOCKS;
     f->table.free_map = f->bytes.free_map;
-    f->table.free_runs = f->bytes.free_runs;
+    f->table.run_prefix = f->bytes.run_prefix;
+    f->table.run_suffix = f->bytes.run_suffix;
+    f->table.run_longest = f->bytes.run_longest;
+    f->table.run_fits = f->bytes.run_fits;
     assert_int_equal(heap_create(&f->heap, f->memory, f->memory + TEST_BLOCKS * BLOCK, &f->table), 0);
     *state = f;
     return 0;
@@ -78,7 +88,10 @@ static void assert_guards_intact(const struct fixture* f)
         assert_int_equal(f->bytes.before[i], GUARD);
         assert_int_equal(f->bytes.after[i], GUARD);
         assert_int_equal(f->bytes.after_map[i], GUARD);
-        assert_int_equal(f->bytes.after_runs[i], GUARD);
+        assert_int_equal(f->bytes.after_prefix[i], GUARD);
+        assert_int_equal(f->bytes.after_suffix[i], GUARD);
+        assert_int_equal(f->bytes.after_longest[i], GUARD);
+        assert_int_equal(f->bytes.after_fits[i], GUARD);
     }
 }
 
@@ -122,7 +135,10 @@ struct snapshot
 {
     HEAP_BLOCK_TABLE_ENTRY entries[TEST_BLOCKS];
     uint64_t free_map[TEST_WORDS];
-    int8_t free_runs[TEST_RUN_BYTES];
+    int16_t run_prefix[TEST_RUN_WORDS];
+    uint16_t run_suffix[TEST_RUN_WORDS];
+    int32_t run_longest[TEST_RUN_WORDS];
+    int8_t run_fits[TEST_FITS_BYTES];
     struct heap heap;
 };
 
@@ -131,7 +147,10 @@ static struct snapshot take_snapshot(const struct fixture* f)
     struct snapshot s;
     memcpy(s.entries, f->bytes.entries, sizeof(s.entries));
     memcpy(s.free_map, f->bytes.free_map, sizeof(s.free_map));
-    memcpy(s.free_runs, f->bytes.free_runs, sizeof(s.free_runs));
+    memcpy(s.run_prefix, f->bytes.run_prefix, sizeof(s.run_prefix));
+    memcpy(s.run_suffix, f->bytes.run_suffix, sizeof(s.run_suffix));
+    memcpy(s.run_longest, f->bytes.run_longest, sizeof(s.run_longest));
+    memcpy(s.run_fits, f->bytes.run_fits, sizeof(s.run_fits));
     s.heap = f->heap;
     return s;
 }
@@ -140,7 +159,10 @@ static void assert_unchanged(const struct fixture* f, const struct snapshot* s)
 {
     assert_memory_equal(f->bytes.entries, s->entries, sizeof(s->entries));
     assert_memory_equal(f->bytes.free_map, s->free_map, sizeof(s->free_map));
-    assert_memory_equal(f->bytes.free_runs, s->free_runs, sizeof(s->free_runs));
+    assert_memory_equal(f->bytes.run_prefix, s->run_prefix, sizeof(s->run_prefix));
+    assert_memory_equal(f->bytes.run_suffix, s->run_suffix, sizeof(s->run_suffix));
+    assert_memory_equal(f->bytes.run_longest, s->run_longest, sizeof(s->run_longest));
+    assert_memory_equal(f->bytes.run_fits, s->run_fits, sizeof(s->run_fits));
     assert_ptr_equal(f->heap.table, s->heap.table);
     assert_ptr_equal(f->heap.saddr, s->heap.saddr);
     assert_int_equal(f->heap.blocks_taken, s->heap.blocks_taken);
@@ -202,14 +224,18 @@ static void heap_create_rejects_table_without_index(void** state)
 {
     struct fixture* f = *state;
     char* end = f->memory + TEST_BLOCKS * BLOCK;
-    struct heap_table no_map = f->table, no_runs = f->table;
-    no_map.free_map = NULL;
-    no_runs.free_runs = NULL;
+    /* Each table lacks one array of the index. */
+    struct heap_table missing[] = {f->table, f->table, f->table, f->table, f->table};
+    missing[0].free_map = NULL;
+    missing[1].run_prefix = NULL;
+    missing[2].run_suffix = NULL;
+    missing[3].run_longest = NULL;
+    missing[4].run_fits = NULL;
 
     memset(f->bytes.entries, 0x5A, sizeof(f->bytes.entries));
     struct snapshot before = take_snapshot(f);
-    assert_int_equal(heap_create(&f->heap, f->memory, end, &no_map), -EINVARG);
-    assert_int_equal(heap_create(&f->heap, f->memory, end, &no_runs), -EINVARG);
+    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+        assert_int_equal(heap_create(&f->heap, f->memory, end, &missing[i]), -EINVARG);
     assert_unchanged(f, &before);
 }
 
@@ -962,10 +988,16 @@ static void sized_heap_create(struct sized_heap* h, size_t total)
     h->table.total = total;
     h->table.entries = malloc(total);
     h->table.free_map = calloc(HEAP_INDEX_WORDS(total), sizeof(uint64_t));
-    h->table.free_runs = calloc(HEAP_INDEX_BYTES(total), 1);
+    h->table.run_prefix = calloc(HEAP_INDEX_BITMAP_WORDS(total), sizeof(int16_t));
+    h->table.run_suffix = calloc(HEAP_INDEX_BITMAP_WORDS(total), sizeof(uint16_t));
+    h->table.run_longest = calloc(HEAP_INDEX_BITMAP_WORDS(total), sizeof(int32_t));
+    h->table.run_fits = calloc(HEAP_INDEX_FITS_BYTES(total), sizeof(int8_t));
     assert_non_null(h->table.entries);
     assert_non_null(h->table.free_map);
-    assert_non_null(h->table.free_runs);
+    assert_non_null(h->table.run_prefix);
+    assert_non_null(h->table.run_suffix);
+    assert_non_null(h->table.run_longest);
+    assert_non_null(h->table.run_fits);
     assert_int_equal(heap_create(&h->heap, (void*)h->start, (void*)(h->start + total * BLOCK), &h->table), 0);
 }
 
@@ -973,7 +1005,10 @@ static void sized_heap_destroy(struct sized_heap* h)
 {
     free(h->table.entries);
     free(h->table.free_map);
-    free(h->table.free_runs);
+    free(h->table.run_prefix);
+    free(h->table.run_suffix);
+    free(h->table.run_longest);
+    free(h->table.run_fits);
 }
 
 static void* sized_block(const struct sized_heap* h, size_t index)
@@ -991,38 +1026,58 @@ struct sized_snapshot
 {
     HEAP_BLOCK_TABLE_ENTRY* entries;
     uint64_t* free_map;
-    int8_t* free_runs;
+    int16_t* run_prefix;
+    uint16_t* run_suffix;
+    int32_t* run_longest;
+    int8_t* run_fits;
     struct heap heap;
 };
+
+/* The sizes of a sized heap's arrays, in bytes. */
+#define MAP_SIZE(total) (HEAP_INDEX_WORDS(total) * sizeof(uint64_t))
+#define PREFIX_SIZE(total) (HEAP_INDEX_BITMAP_WORDS(total) * sizeof(int16_t))
+#define SUFFIX_SIZE(total) (HEAP_INDEX_BITMAP_WORDS(total) * sizeof(uint16_t))
+#define LONGEST_SIZE(total) (HEAP_INDEX_BITMAP_WORDS(total) * sizeof(int32_t))
+#define FITS_SIZE(total) (HEAP_INDEX_FITS_BYTES(total) * sizeof(int8_t))
+
+static void* copy_of(const void* bytes, size_t size)
+{
+    void* copy = malloc(size);
+    assert_non_null(copy);
+    memcpy(copy, bytes, size);
+    return copy;
+}
 
 static struct sized_snapshot sized_snapshot_take(const struct sized_heap* h)
 {
     size_t total = h->table.total;
-    struct sized_snapshot s = {
-        .entries = malloc(total),
-        .free_map = malloc(HEAP_INDEX_WORDS(total) * sizeof(uint64_t)),
-        .free_runs = malloc(HEAP_INDEX_BYTES(total)),
+    return (struct sized_snapshot){
+        .entries = copy_of(h->table.entries, total),
+        .free_map = copy_of(h->table.free_map, MAP_SIZE(total)),
+        .run_prefix = copy_of(h->table.run_prefix, PREFIX_SIZE(total)),
+        .run_suffix = copy_of(h->table.run_suffix, SUFFIX_SIZE(total)),
+        .run_longest = copy_of(h->table.run_longest, LONGEST_SIZE(total)),
+        .run_fits = copy_of(h->table.run_fits, FITS_SIZE(total)),
         .heap = h->heap,
     };
-    assert_non_null(s.entries);
-    assert_non_null(s.free_map);
-    assert_non_null(s.free_runs);
-    memcpy(s.entries, h->table.entries, total);
-    memcpy(s.free_map, h->table.free_map, HEAP_INDEX_WORDS(total) * sizeof(uint64_t));
-    memcpy(s.free_runs, h->table.free_runs, HEAP_INDEX_BYTES(total));
-    return s;
 }
 
 static void sized_snapshot_assert_unchanged_and_free(const struct sized_heap* h, struct sized_snapshot* s)
 {
     size_t total = h->table.total;
     assert_memory_equal(h->table.entries, s->entries, total);
-    assert_memory_equal(h->table.free_map, s->free_map, HEAP_INDEX_WORDS(total) * sizeof(uint64_t));
-    assert_memory_equal(h->table.free_runs, s->free_runs, HEAP_INDEX_BYTES(total));
+    assert_memory_equal(h->table.free_map, s->free_map, MAP_SIZE(total));
+    assert_memory_equal(h->table.run_prefix, s->run_prefix, PREFIX_SIZE(total));
+    assert_memory_equal(h->table.run_suffix, s->run_suffix, SUFFIX_SIZE(total));
+    assert_memory_equal(h->table.run_longest, s->run_longest, LONGEST_SIZE(total));
+    assert_memory_equal(h->table.run_fits, s->run_fits, FITS_SIZE(total));
     assert_int_equal(h->heap.blocks_taken, s->heap.blocks_taken);
     free(s->entries);
     free(s->free_map);
-    free(s->free_runs);
+    free(s->run_prefix);
+    free(s->run_suffix);
+    free(s->run_longest);
+    free(s->run_fits);
 }
 
 static uint64_t next_random(uint64_t* state)
@@ -1305,23 +1360,33 @@ static void heap_free_rejected_leaves_table_and_index_identical(void** state)
     sized_heap_destroy(&h);
 }
 
-/* Every run byte, the padding past the last word included, is checked against the map. */
+/* Element i of h's run array, made wrong and put back: heap_check must notice it. */
+#define ASSERT_RUN_CHECKED(h, array, i)                  \
+    do {                                                 \
+        (h)->table.array[i]++;                           \
+        assert_int_equal(heap_check(&(h)->heap), -EIO);  \
+        (h)->table.array[i]--;                           \
+    } while (0)
+
+/* Every element of the four run arrays, the fits padding past the last word included, is checked. */
 static void heap_check_detects_run_byte_that_disagrees(void** state)
 {
     (void)state;
     struct sized_heap h;
-    sized_heap_create(&h, 300);   /* 5 words, 3 bytes of padding per array */
+    sized_heap_create(&h, 300);   /* 5 words, 3 bytes of fits padding */
     heap_malloc(&h.heap, 70 * BLOCK);
     void* hole = heap_malloc(&h.heap, 5 * BLOCK);
     heap_malloc(&h.heap, 100 * BLOCK);
     heap_free(&h.heap, hole);
     assert_int_equal(heap_check(&h.heap), 0);
 
-    for (size_t i = 0; i < HEAP_INDEX_BYTES(300); i++) {
-        h.table.free_runs[i]++;
-        assert_int_equal(heap_check(&h.heap), -EIO);
-        h.table.free_runs[i]--;
+    for (size_t i = 0; i < HEAP_INDEX_BITMAP_WORDS(300); i++) {
+        ASSERT_RUN_CHECKED(&h, run_prefix, i);
+        ASSERT_RUN_CHECKED(&h, run_suffix, i);
+        ASSERT_RUN_CHECKED(&h, run_longest, i);
     }
+    for (size_t i = 0; i < HEAP_INDEX_FITS_BYTES(300); i++)
+        ASSERT_RUN_CHECKED(&h, run_fits, i);
     assert_int_equal(heap_check(&h.heap), 0);
     sized_heap_destroy(&h);
 }
