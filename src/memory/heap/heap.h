@@ -218,6 +218,36 @@ struct heap
         \let capped = across >= 128 ? 127 : across;
         capped > longest ? capped : longest;
 
+    // The run arrays agree with the map (heap_index.c): word w's counts
+    // are the prefix, suffix and longest run of its map word without lone
+    // blocks; its fits byte is made of its counts and the next word's
+    // prefix; the fits bytes past the last word are 0.
+    // (Said of values first, so that a fact about a word whose four
+    // values are unchanged carries over as one term, for the provers.)
+    predicate heap_counts_are(integer m, integer p, integer s, integer l) =
+        \let x = heap_runs_word(m);
+        heap_prefix_is(x, p) && heap_suffix_is(x, s) && heap_longest_is(x, l);
+    predicate heap_word_described{L}(struct heap_table* table, integer w) =
+        heap_counts_are(table->free_map[w], table->run_prefix[w], table->run_suffix[w], table->run_longest[w]);
+    predicate heap_fits_is(integer f, integer s, integer next, integer l) =
+        0 <= s <= 64 && 0 <= l <= 64 && 0 <= next <= 64 && f == heap_fits(s, next, l);
+    predicate heap_fits_described{L}(struct heap_table* table, integer w) =
+        heap_fits_is(table->run_fits[w], table->run_suffix[w],
+                     w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ? table->run_prefix[w + 1] : 0, table->run_longest[w]);
+    predicate heap_fits_padded{L}(struct heap_table* table) =
+        \forall integer j; HEAP_INDEX_BITMAP_WORDS(table->total) <= j < HEAP_INDEX_FITS_BYTES(table->total) ==>
+            table->run_fits[j] == 0;
+    // The same but on words [lo, hi): their counts, and the fits bytes
+    // that read them, may be anything.
+    predicate heap_runs_agree_except{L}(struct heap_table* table, integer lo, integer hi) =
+        (\forall integer w; 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) && !(lo <= w < hi) ==>
+            heap_counts_are(table->free_map[w], table->run_prefix[w], table->run_suffix[w], table->run_longest[w])) &&
+        (\forall integer w; 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) && !(lo <= w < hi) && !(lo <= w + 1 < hi) ==>
+            heap_fits_is(table->run_fits[w], table->run_suffix[w],
+                         w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ? table->run_prefix[w + 1] : 0, table->run_longest[w])) &&
+        heap_fits_padded(table);
+    predicate heap_runs_agree{L}(struct heap_table* table) = heap_runs_agree_except(table, 0, 0);
+
     // The index's part of heap_valid: the map agrees with the table and
     // the summary with the map (the run bytes' agreement is not stated
     // yet, only what each byte says of its word: docs/proofs.md).

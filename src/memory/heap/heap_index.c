@@ -482,9 +482,15 @@ static int8_t fits_of(const int16_t* prefix, const uint16_t* suffix, const int32
  */
 /*@ requires heap_table_storage(table);
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
-    assigns HEAP_INDEX_RUN_ARRAYS(table);
+    assigns table->run_prefix[w], table->run_suffix[w], table->run_longest[w],
+            table->run_fits[(w > 0 ? w - 1 : 0) .. w];
     ensures map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
     ensures summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
+    ensures word: heap_word_described(table, w);
+    ensures fits_before: w > 0 && 0 <= \old(table->run_suffix[w - 1]) <= 64 && 0 <= \old(table->run_longest[w - 1]) <= 64 ==>
+        heap_fits_described(table, w - 1);
+    ensures fits: (w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ==> 0 <= table->run_prefix[w + 1] <= 64) ==>
+        heap_fits_described(table, w);
 */
 static inline __attribute__((always_inline)) void describe_word(struct heap_table* table, size_t w)
 {
@@ -497,10 +503,14 @@ static inline __attribute__((always_inline)) void describe_word(struct heap_tabl
     uint64_t word = without_lone_blocks(table->free_map[w]);
     size_t before = w > 0 ? w - 1 : w;
 
+    //@ assert before_is: w > 0 ==> before == w - 1;
     prefix[w] = prefix_run(word);
     suffix[w] = suffix_run(word);
     longest[w] = longest_run(word);
     fits[w] = fits_of(prefix, suffix, longest, words, w);
+    /*@ assert before_small: w > 0 && 0 <= \at(table->run_suffix[w - 1], Pre) <= 64 &&
+            0 <= \at(table->run_longest[w - 1], Pre) <= 64 ==> 0 <= suffix[before] <= 64 && 0 <= longest[before] <= 64;
+    */
     fits[before] = fits_of(prefix, suffix, longest, words, before);
 }
 
@@ -514,17 +524,45 @@ static inline __attribute__((always_inline)) void describe_word(struct heap_tabl
     assigns HEAP_INDEX_RUN_ARRAYS(table);
     ensures map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
     ensures summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
+    ensures runs_agree: \at(heap_runs_agree_except(table, first, last + 1), Pre) ==> heap_runs_agree(table);
 */
 static void describe_words(struct heap_table* table, size_t first, size_t last)
 {
     /*@ loop invariant first <= w <= last + 1;
         loop invariant map_kept: \at(heap_map_agrees(table), Pre) ==> heap_map_agrees(table);
         loop invariant summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
+        loop invariant runs_agree: \at(heap_runs_agree_except(table, first, last + 1), Pre) ==>
+            heap_runs_agree_except(table, w, last + 1);
         loop assigns w, HEAP_INDEX_RUN_ARRAYS(table);
         loop variant last + 1 - w;
     */
-    for (size_t w = first; w <= last; w++)
+    for (size_t w = first; w <= last; w++) {
+        //@ assert in_fits: w < HEAP_INDEX_FITS_BYTES(table->total);
         describe_word(table, w);
+        /*@ assert counts_kept: \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) && v != w ==>
+                table->run_prefix[v] == \at(table->run_prefix[v], LoopCurrent) &&
+                table->run_suffix[v] == \at(table->run_suffix[v], LoopCurrent) &&
+                table->run_longest[v] == \at(table->run_longest[v], LoopCurrent);
+        */
+        /*@ assert before_small: \at(heap_runs_agree_except(table, first, last + 1), Pre) && w > 0 ==>
+                0 <= \at(table->run_suffix[w - 1], LoopCurrent) <= 64 && 0 <= \at(table->run_longest[w - 1], LoopCurrent) <= 64;
+        */
+        /*@ assert next_small: \at(heap_runs_agree_except(table, first, last + 1), Pre) && w == last &&
+                w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ==> 0 <= table->run_prefix[w + 1] <= 64;
+        */
+        /*@ assert words_all: \at(heap_runs_agree_except(table, first, last + 1), Pre) ==>
+                \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) && !(w + 1 <= v <= last) ==>
+                    heap_counts_are(table->free_map[v], table->run_prefix[v], table->run_suffix[v], table->run_longest[v]);
+        */
+        /*@ assert fits_all: \at(heap_runs_agree_except(table, first, last + 1), Pre) ==>
+                \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) &&
+                    !(w + 1 <= v <= last) && !(w + 1 <= v + 1 <= last) ==>
+                    heap_fits_is(table->run_fits[v], table->run_suffix[v],
+                                 v + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ? table->run_prefix[v + 1] : 0,
+                                 table->run_longest[v]);
+        */
+        //@ assert padded: \at(heap_runs_agree_except(table, first, last + 1), Pre) ==> heap_fits_padded(table);
+    }
 }
 
 /*
