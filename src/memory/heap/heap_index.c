@@ -491,8 +491,11 @@ static int8_t fits_of(const int16_t* prefix, const uint16_t* suffix, const int32
         heap_fits_described(table, w - 1);
     ensures fits: (w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ==> 0 <= table->run_prefix[w + 1] <= 64) ==>
         heap_fits_described(table, w);
+    ensures runs_agree: w < hi <= HEAP_INDEX_BITMAP_WORDS(table->total) &&
+        \at(heap_runs_agree_except(table, w, hi), Pre) ==> heap_runs_agree_except(table, w + 1, hi);
 */
 static inline __attribute__((always_inline)) void describe_word(struct heap_table* table, size_t w)
+    /*@ ghost (size_t hi) */
 {
     /* The arrays in locals: a byte store could alias *table, for all the compiler knows. */
     size_t words = words_of(table);
@@ -512,6 +515,38 @@ static inline __attribute__((always_inline)) void describe_word(struct heap_tabl
             0 <= \at(table->run_longest[w - 1], Pre) <= 64 ==> 0 <= suffix[before] <= 64 && 0 <= longest[before] <= 64;
     */
     fits[before] = fits_of(prefix, suffix, longest, words, before);
+    /*@ assert counts_kept: \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) && v != w ==>
+            table->run_prefix[v] == \at(table->run_prefix[v], Pre) &&
+            table->run_suffix[v] == \at(table->run_suffix[v], Pre) &&
+            table->run_longest[v] == \at(table->run_longest[v], Pre);
+    */
+    /*@ assert before_counts: w < hi && \at(heap_runs_agree_except(table, w, hi), Pre) && w > 0 ==>
+            0 <= \at(table->run_suffix[w - 1], Pre) <= 64 && 0 <= \at(table->run_longest[w - 1], Pre) <= 64;
+    */
+    /*@ assert next_small: w < hi && \at(heap_runs_agree_except(table, w, hi), Pre) && w + 1 == hi &&
+            w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ==> 0 <= table->run_prefix[w + 1] <= 64;
+    */
+    /*@ assert words_all: w < hi && \at(heap_runs_agree_except(table, w, hi), Pre) ==>
+            \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) && !(w + 1 <= v < hi) ==>
+                heap_counts_are(table->free_map[v], table->run_prefix[v], table->run_suffix[v], table->run_longest[v]);
+    */
+    /*@ assert fits_other: w < hi && \at(heap_runs_agree_except(table, w, hi), Pre) ==>
+            \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) && v != w && v + 1 != w &&
+                !(w + 1 <= v < hi) && !(w + 1 <= v + 1 < hi) ==>
+                heap_fits_is(table->run_fits[v], table->run_suffix[v],
+                             v + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ? table->run_prefix[v + 1] : 0,
+                             table->run_longest[v]);
+    */
+    //@ assert fits_w: w < hi && \at(heap_runs_agree_except(table, w, hi), Pre) && w + 1 == hi ==> heap_fits_described(table, w);
+    //@ assert fits_w_1: w < hi && \at(heap_runs_agree_except(table, w, hi), Pre) && w > 0 ==> heap_fits_described(table, w - 1);
+    /*@ assert fits_all: w < hi && \at(heap_runs_agree_except(table, w, hi), Pre) ==>
+            \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) &&
+                !(w + 1 <= v < hi) && !(w + 1 <= v + 1 < hi) ==>
+                heap_fits_is(table->run_fits[v], table->run_suffix[v],
+                             v + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ? table->run_prefix[v + 1] : 0,
+                             table->run_longest[v]);
+    */
+    //@ assert padded: w < hi && \at(heap_runs_agree_except(table, w, hi), Pre) ==> heap_fits_padded(table);
 }
 
 /*
@@ -538,30 +573,7 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
     */
     for (size_t w = first; w <= last; w++) {
         //@ assert in_fits: w < HEAP_INDEX_FITS_BYTES(table->total);
-        describe_word(table, w);
-        /*@ assert counts_kept: \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) && v != w ==>
-                table->run_prefix[v] == \at(table->run_prefix[v], LoopCurrent) &&
-                table->run_suffix[v] == \at(table->run_suffix[v], LoopCurrent) &&
-                table->run_longest[v] == \at(table->run_longest[v], LoopCurrent);
-        */
-        /*@ assert before_small: \at(heap_runs_agree_except(table, first, last + 1), Pre) && w > 0 ==>
-                0 <= \at(table->run_suffix[w - 1], LoopCurrent) <= 64 && 0 <= \at(table->run_longest[w - 1], LoopCurrent) <= 64;
-        */
-        /*@ assert next_small: \at(heap_runs_agree_except(table, first, last + 1), Pre) && w == last &&
-                w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ==> 0 <= table->run_prefix[w + 1] <= 64;
-        */
-        /*@ assert words_all: \at(heap_runs_agree_except(table, first, last + 1), Pre) ==>
-                \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) && !(w + 1 <= v <= last) ==>
-                    heap_counts_are(table->free_map[v], table->run_prefix[v], table->run_suffix[v], table->run_longest[v]);
-        */
-        /*@ assert fits_all: \at(heap_runs_agree_except(table, first, last + 1), Pre) ==>
-                \forall integer v; 0 <= v < HEAP_INDEX_BITMAP_WORDS(table->total) &&
-                    !(w + 1 <= v <= last) && !(w + 1 <= v + 1 <= last) ==>
-                    heap_fits_is(table->run_fits[v], table->run_suffix[v],
-                                 v + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ? table->run_prefix[v + 1] : 0,
-                                 table->run_longest[v]);
-        */
-        //@ assert padded: \at(heap_runs_agree_except(table, first, last + 1), Pre) ==> heap_fits_padded(table);
+        describe_word(table, w) /*@ ghost (last + 1) */;
     }
 }
 
@@ -578,6 +590,7 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
         (free ==> heap_entries_free(table, first, first + blocks)) &&
         (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
     ensures summary_agrees: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
+    ensures runs_agree: \at(heap_runs_agree(table), Pre) ==> heap_runs_agree(table);
 */
 static void mark(struct heap_table* table, size_t first, size_t blocks, bool free)
 {
@@ -613,8 +626,13 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
                 (free ==> heap_entries_free(table, first, first + blocks)) &&
                 (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
         */
+        //@ assert runs_but_w: \at(heap_runs_agree(table), Pre) ==> heap_runs_agree_except(table, w, w + 1);
+        /*@ assert runs_same: \at(heap_runs_agree(table), Pre) && heap_runs_word(before) == heap_runs_word(after) ==>
+                heap_runs_agree(table);
+        */
         if (without_lone_blocks(before) != without_lone_blocks(after))
-            describe_word(table, w);
+            describe_word(table, w) /*@ ghost (w + 1) */;
+        //@ assert runs_agree: \at(heap_runs_agree(table), Pre) ==> heap_runs_agree(table);
         /*@ assert map_kept: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
                 (free ==> heap_entries_free(table, first, first + blocks)) &&
                 (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
@@ -628,6 +646,7 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
             (!free ==> heap_entries_taken(table, first, first + blocks)) ==>
             heap_map_agrees_except(table, i == w ? first : i * 64, first + blocks);
         loop invariant summary_kept: \at(heap_summary_agrees(table), Pre) ==> heap_summary_agrees(table);
+        loop invariant runs_outside: \at(heap_runs_agree(table), Pre) ==> heap_runs_agree_except(table, w, last + 1);
         loop assigns i, mask, table->free_map[0 .. HEAP_INDEX_WORDS(table->total) - 1];
         loop variant last - i;
     */
@@ -661,7 +680,9 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
             (free ==> heap_entries_free(table, first, first + blocks)) &&
             (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
     */
+    //@ assert runs_but_words: \at(heap_runs_agree(table), Pre) ==> heap_runs_agree_except(table, w, last + 1);
     describe_words(table, w, last);
+    //@ assert runs_described: \at(heap_runs_agree(table), Pre) ==> heap_runs_agree(table);
     /*@ assert map_described: \at(heap_map_agrees_except(table, first, first + blocks), Pre) &&
             (free ==> heap_entries_free(table, first, first + blocks)) &&
             (!free ==> heap_entries_taken(table, first, first + blocks)) ==> heap_map_agrees(table);
@@ -1160,8 +1181,10 @@ void heap_index_build(struct heap_table* table)
         loop assigns w, table->free_map[0 .. words - 1];
         loop variant words - w;
     */
-    for (size_t w = 0; w < words; w++)
+    for (size_t w = 0; w < words; w++) {
         table->free_map[w] = word_from_table(table, w);
+        //@ assert words_kept: \forall integer v; 0 <= v < w ==> table->free_map[v] == \at(table->free_map[v], LoopCurrent);
+    }
     //@ assert map_built: heap_entries_known(table) ==> heap_map_agrees(table);
     /*@ loop invariant 0 <= s <= HEAP_INDEX_SUMMARY_WORDS(table->total);
         loop invariant built: heap_summary_agrees_except_from(table, HEAP_INDEX_BITMAP_WORDS(table->total) + s);
@@ -1191,12 +1214,15 @@ void heap_index_build(struct heap_table* table)
         loop invariant entries_kept: \forall integer b; 0 <= b < table->total ==>
             table->entries[b] == \at(table->entries[b], LoopEntry);
         loop invariant summary_kept: heap_summary_agrees(table);
+        loop invariant zeroed: \forall integer j; 0 <= j < i ==> table->run_fits[j] == 0;
         loop assigns i, table->run_fits[0 .. HEAP_INDEX_FITS_BYTES(table->total) - 1];
         loop variant HEAP_INDEX_FITS_BYTES(table->total) - i;
     */
     for (size_t i = 0; i < fits_bytes_of(table); i++)
         table->run_fits[i] = 0;
     //@ assert map_zeroed: heap_entries_known(table) ==> heap_map_agrees(table);
+    //@ assert padded: heap_fits_padded(table);
+    //@ assert none_described: heap_runs_agree_except(table, 0, words);
     if (words > 0)
         describe_words(table, 0, words - 1);
 }

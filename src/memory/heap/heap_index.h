@@ -16,6 +16,7 @@
             HEAP_INDEX_RUN_ARRAYS(table);
     ensures map_agrees: heap_entries_known(table) ==> heap_map_agrees(table);
     ensures summary_agrees: heap_summary_agrees(table);
+    ensures runs_agree: heap_runs_agree(table);
 */
 void heap_index_build(struct heap_table* table);
 
@@ -37,6 +38,7 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
     ensures map_agrees: \old(heap_map_agrees_except(table, first, first + blocks)) &&
         heap_entries_taken(table, first, first + blocks) ==> heap_map_agrees(table);
     ensures summary_agrees: \old(heap_summary_agrees(table)) ==> heap_summary_agrees(table);
+    ensures runs_agree: \old(heap_runs_agree(table)) ==> heap_runs_agree(table);
 */
 void heap_index_mark_taken(struct heap_table* table, size_t first, size_t blocks);
 
@@ -47,6 +49,7 @@ void heap_index_mark_taken(struct heap_table* table, size_t first, size_t blocks
     ensures map_agrees: \old(heap_map_agrees_except(table, first, first + blocks)) &&
         heap_entries_free(table, first, first + blocks) ==> heap_map_agrees(table);
     ensures summary_agrees: \old(heap_summary_agrees(table)) ==> heap_summary_agrees(table);
+    ensures runs_agree: \old(heap_runs_agree(table)) ==> heap_runs_agree(table);
 */
 void heap_index_mark_free(struct heap_table* table, size_t first, size_t blocks);
 
