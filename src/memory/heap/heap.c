@@ -147,6 +147,8 @@ static bool heap_mark_blocks_taken(struct heap* heap, size_t start, size_t block
         /*@ assert entries_back: \forall integer k; 0 <= k < heap->table->total ==>
                 entries[k] == \at(heap->table->entries[k], Pre);
         */
+        //@ assert map_kept: heap_map_agrees{Pre}(heap->table) ==> heap_map_agrees(heap->table);
+        //@ assert runs_kept: heap_runs_agree{Pre}(heap->table) ==> heap_runs_agree(heap->table);
         //@ assert index_kept: heap_index_agrees{Pre}(heap->table) ==> heap_index_agrees(heap->table);
         return false;
     }

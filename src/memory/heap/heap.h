@@ -248,11 +248,10 @@ struct heap
         heap_fits_padded(table);
     predicate heap_runs_agree{L}(struct heap_table* table) = heap_runs_agree_except(table, 0, 0);
 
-    // The index's part of heap_valid: the map agrees with the table and
-    // the summary with the map (the run bytes' agreement is not stated
-    // yet, only what each byte says of its word: docs/proofs.md).
+    // The index's part of heap_valid: the map agrees with the table, the
+    // summary with the map, and the run arrays with the map.
     predicate heap_index_agrees{L}(struct heap_table* table) =
-        heap_map_agrees(table) && heap_summary_agrees(table);
+        heap_map_agrees(table) && heap_summary_agrees(table) && heap_runs_agree(table);
 
     // heap_valid: the table's part, the counter's and the index's.
     predicate heap_valid{L}(struct heap* heap) =
