@@ -49,7 +49,9 @@ UNITS_AT_ONCE=3
 # in "#ifdef GROUP" (nothing else may), and those functions are proved in
 # a unit of their own with GROUP defined, where the lemmas are proved too.
 # A goal only ever uses lemmas that are proved. The longest units come
-# first, so that both cores stay busy to the end.
+# first, so that both cores stay busy to the end; the heap's two files
+# are each proved in two parts, since WP simplifies a unit's goals in one
+# process, and the last unit to finish alone would leave a core idle.
 
 # first_word_fitting's compare and the ghost functions of its proof, with
 # the lemma group PROVE_FITS: three facts about constants' bits.
@@ -59,9 +61,13 @@ fits_functions=first_word_fitting,fit_or_is_sum,fit_parity,fit_shifts,fit_low_bi
 # holds functions called only from proved files, whose goals prove their
 # preconditions at every call: a contradiction there would leave those
 # goals unproved. The run checks that no other file calls them.
+heap_part=heap_mark_blocks_taken,heap_malloc
+index_part=mark,describe_word,describe_words
 units=(
-    "src/memory/heap/heap.c|*|"
-    "src/memory/heap/heap_index.c|-$fits_functions|-wp-no-smoke-tests"
+    "src/memory/heap/heap_index.c|-$fits_functions,$index_part|-wp-no-smoke-tests"
+    "src/memory/heap/heap.c|-$heap_part|"
+    "src/memory/heap/heap_index.c|$index_part|-wp-no-smoke-tests"
+    "src/memory/heap/heap.c|$heap_part|"
     "src/memory/heap/heap_index.c|$fits_functions|-wp-no-smoke-tests|PROVE_FITS"
     "src/task/elf.c|*|"
     "src/memory/memory.c|*|"
@@ -268,10 +274,17 @@ for function in "${assumed_functions[@]}"; do
         problems+=("assumed function $function is not explained in docs/proofs.md")
 done
 
-# The name of a unit's logs: the file's, and its lemma group's.
+# The name of a unit's logs: the file's, and its lemma group's, or for
+# a part of a file without one, its first function's.
 unit_name() {
-    local file=$1 group=$2
-    echo "$(basename "$file" .c)${group:+-$(tr 'A-Z_' 'a-z-' <<<"$group")}"
+    local file=$1 group=$2 functions=$3 part=
+    case $functions in
+        "*" | -*) ;;
+        *) part=${functions%%,*} ;;
+    esac
+    [ "$(printf '%s\n' "${units[@]}" | grep -c "^$file|")" -gt 1 ] || part=
+    [ -n "$group" ] && part=$(tr 'A-Z_' 'a-z-' <<<"$group")
+    echo "$(basename "$file" .c)${part:+-$part}"
 }
 
 # prove_unit FILE FUNCTIONS FLAGS GROUP: run WP on one unit (two passes
@@ -281,7 +294,7 @@ prove_unit() {
     local file=$1 functions=$2 group=$4 name log dot unit_start rc
     local -a flags fct=() cpp=(-cpp-extra-args="-Isrc${4:+,-D$4}")
     read -r -a flags <<<"$3"
-    name=$(unit_name "$file" "$group")
+    name=$(unit_name "$file" "$group" "$functions")
     log=$PROVE_OUT/$name.log
     dot=$PROVE_OUT/$name.callgraph.dot
     case $functions in
@@ -346,7 +359,7 @@ wait
 
 for unit in "${units[@]}"; do
     IFS='|' read -r file functions unit_flags group <<<"$unit"
-    name=$(unit_name "$file" "$group")
+    name=$(unit_name "$file" "$group" "$functions")
     log=$PROVE_OUT/$name.log
     dot=$PROVE_OUT/$name.callgraph.dot
     rc=$(cat "$PROVE_OUT/$name.rc" 2>/dev/null || echo 1)
@@ -447,7 +460,7 @@ for function in "${all_functions[@]}" "${assumed_functions[@]}"; do
 done
 for unit in "${units[@]}"; do
     IFS='|' read -r file functions unit_flags group <<<"$unit"
-    name=$(unit_name "$file" "$group")
+    name=$(unit_name "$file" "$group" "$functions")
     [ -f "$PROVE_OUT/$name.calls" ] || continue
     declare -A in_unit=()
     while read -r function; do
