@@ -11,10 +11,11 @@
  *  - the summary: one bit per map word, set while the word has a free
  *    block. A one-block request, the most common, is two bit scans: the
  *    first set bit of the summary, then the first set bit of that word;
- *  - four bytes per map word, for longer requests: the free run at the
- *    word's start (prefix), at its end (suffix), the longest inside it,
- *    and 'fits': the longest run that starts in the word, counted no
- *    further than the next word (at most 127). For 2 <= n <= 64, a run of
+ *  - four counts per map word, for longer requests, each in an array of
+ *    its own (heap.h says why): the free run at the word's start
+ *    (prefix), at its end (suffix), the longest inside it, and 'fits':
+ *    the longest run that starts in the word, counted no further than
+ *    the next word (at most 127, a byte). For 2 <= n <= 64, a run of
  *    n free blocks starts in word w exactly when fits[w] >= n, so the
  *    leftmost fit is in the first word whose fits byte is n or more:
  *    eight bytes are compared with n in one word operation.
