@@ -476,10 +476,12 @@ static int8_t fits_of(const int16_t* prefix, const uint16_t* suffix, const int32
 }
 
 /*
- * Recompute word w's bytes from its map word, and the fits of the word
- * before it, which reads w's prefix; no other byte reads them. Straight
+ * Recompute word w's counts from its map word, and the fits of the word
+ * before it, which reads w's prefix; no other count reads them. Straight
  * code, no branch: most updates change one word, and under QEMU each
- * branch and call is a jump between translated blocks.
+ * branch and call is a jump between translated blocks. The ghost
+ * parameter hi, for the proof only, is the end of the words the caller
+ * is describing: those from w on may still disagree with the map.
  */
 /*@ requires heap_table_storage(table);
     requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
