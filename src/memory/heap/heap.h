@@ -238,7 +238,10 @@ struct heap
         \forall integer j; HEAP_INDEX_BITMAP_WORDS(table->total) <= j < HEAP_INDEX_FITS_BYTES(table->total) ==>
             table->run_fits[j] == 0;
     // The same but on words [lo, hi): their counts, and the fits bytes
-    // that read them, may be anything.
+    // that read them, may be anything. (The two \forall spell out the two
+    // predicates above on purpose: the provers then find each instance
+    // from the values a goal reads, where through the table at a word
+    // they ran to the step limit, docs/proofs.md.)
     predicate heap_runs_agree_except{L}(struct heap_table* table, integer lo, integer hi) =
         (\forall integer w; 0 <= w < HEAP_INDEX_BITMAP_WORDS(table->total) && !(lo <= w < hi) ==>
             heap_counts_are(table->free_map[w], table->run_prefix[w], table->run_suffix[w], table->run_longest[w])) &&

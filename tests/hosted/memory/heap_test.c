@@ -1392,6 +1392,47 @@ static void heap_check_detects_run_byte_that_disagrees(void** state)
 }
 
 /*
+ * Counts far outside 0 to 64, which the run arrays' types allow in a
+ * damaged index: every search stays inside the table, hands out only
+ * blocks the table calls free, and fits_of still writes fits bytes of 0
+ * to 127 (first_word_fitting compares eight at once only such bytes).
+ */
+static void heap_malloc_survives_run_counts_out_of_range(void** state)
+{
+    (void)state;
+    static const size_t sizes[] = {2, 3, 63, 64, 65, 128, 129, 200, 299, 300};
+    struct sized_heap h;
+    sized_heap_create(&h, 300);   /* 5 words */
+    assert_non_null(heap_malloc(&h.heap, BLOCK));   /* block 0 taken: a run offered at the front is wrong */
+    for (size_t w = 0; w < HEAP_INDEX_BITMAP_WORDS(300); w++) {
+        h.table.run_prefix[w] = w % 2 ? INT16_MIN : INT16_MAX;
+        h.table.run_suffix[w] = UINT16_MAX;
+        h.table.run_longest[w] = w % 2 ? INT32_MAX : INT32_MIN;
+    }
+    assert_int_equal(heap_check(&h.heap), -EIO);
+
+    size_t handed_out = 0;
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        unsigned char before[300];
+        memcpy(before, h.table.entries, sizeof(before));
+        char* p = heap_malloc(&h.heap, sizes[i] * BLOCK);
+        if (p == NULL)
+            continue;
+        size_t first = sized_index(&h, p);
+        assert_true(first + sizes[i] <= 300);
+        handed_out++;
+        for (size_t b = first; b < first + sizes[i]; b++) {
+            assert_int_equal(before[b], FREE);
+            assert_int_not_equal(h.table.entries[b], FREE);
+        }
+        for (size_t j = 0; j < HEAP_INDEX_FITS_BYTES(300); j++)
+            assert_in_range(h.table.run_fits[j], 0, 127);
+    }
+    assert_true(handed_out > 0);   /* the map still finds runs: the test is not vacuous */
+    sized_heap_destroy(&h);
+}
+
+/*
  * Runs longer than a word: each starts in a word's suffix. A candidate
  * too short is passed over with the words it covers; a run of whole free
  * words is measured from the word where it starts, not from one inside it.
@@ -1504,6 +1545,7 @@ int main(void)
         HEAP_TEST(heap_reserve_keeps_index_right),
         HEAP_TEST(heap_free_rejected_leaves_table_and_index_identical),
         HEAP_TEST(heap_check_detects_run_byte_that_disagrees),
+        HEAP_TEST(heap_malloc_survives_run_counts_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
