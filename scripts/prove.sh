@@ -55,7 +55,7 @@ UNITS_AT_ONCE=3
 
 # first_word_fitting's compare and the ghost functions of its proof, with
 # the lemma group PROVE_FITS: three facts about constants' bits.
-fits_functions=first_word_fitting,fit_or_is_sum,fit_parity,fit_shifts,fit_low_bits,fit_byte_value,fit_in_range,fit_top_bits_clear,fit_mul_ones,fit_byte_step,fit_byte,fit_bytes,fit_word,fit_run_bytes,fit_bounded
+fits_functions=first_word_fitting,fit_or_is_sum,fit_parity,fit_shifts,fit_low_bits,fit_byte_value,fit_in_range,fit_top_bits_clear,fit_mul_ones,fit_byte_step,fit_byte,fit_bytes,fit_word,fit_fits_bytes,fit_bounded
 # Smoke tests (preconditions that contradict themselves) are run for the
 # functions that unproved code may call. A unit with -wp-no-smoke-tests
 # holds functions called only from proved files, whose goals prove their

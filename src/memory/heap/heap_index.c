@@ -259,7 +259,7 @@ static uint64_t word_from_table(const struct heap_table* table, size_t w)
 }
 
 /*
- * The part of a word the run bytes describe. One-block requests never
+ * The part of a word the run counts describe. One-block requests never
  * read them (the summary serves them), so they leave out the free blocks
  * that can serve nothing longer: those whose neighbours in the word are
  * both taken. Blocks at either end of the word stay in, as their other
@@ -582,7 +582,7 @@ static void describe_words(struct heap_table* table, size_t first, size_t last)
 
 /*
  * Set or clear the bits of blocks [first, first + blocks) a whole word at
- * a time, keep the summary in step, then the run bytes, unless the part
+ * a time, keep the summary in step, then the run counts, unless the part
  * of the word they describe stayed the same.
  */
 /*@ requires heap_table_storage(table);
@@ -985,7 +985,7 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
        assigns \nothing;
        ensures \result == HEAP_INDEX_FITS_BYTES(table->total) && \result <= 0x2000000;
     @/
-    static size_t fit_run_bytes(const struct heap_table* table)
+    static size_t fit_fits_bytes(const struct heap_table* table)
     {
         return HEAP_INDEX_FITS_BYTES(table->total);
     }
@@ -1006,7 +1006,7 @@ static void mark(struct heap_table* table, size_t first, size_t blocks, bool fre
     @/
     static bool fit_bounded(const struct heap_table* table)
     {
-        size_t run = fit_run_bytes(table);
+        size_t run = fit_fits_bytes(table);
         /@ loop invariant 0 <= i <= run;
            loop invariant \forall integer j; 0 <= j < i ==> 0 <= table->run_fits[j];
            loop assigns i;
@@ -1046,7 +1046,7 @@ static size_t first_word_fitting(const struct heap_table* table, size_t from, si
     const uint64_t top_bits = 0x8080808080808080ull, ones = 0x0101010101010101ull;
     uint64_t wanted = ~(uint64_t)0 << 8 * (from % 8);   /* the first load: bytes from 'from' on */
 
-    //@ ghost size_t run = fit_run_bytes(table);
+    //@ ghost size_t run = fit_fits_bytes(table);
     //@ ghost bool bounded = fit_bounded(table);
     //@ assert first_wanted: \forall integer m; 0 <= m < 64 ==> (heap_bit(wanted, m) <==> 8 * (from % 8) <= m);
     /*@ loop invariant aligned: i % 8 == 0 && from - from % 8 <= i <= run;
@@ -1318,7 +1318,7 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
  * @first: the first block
  * @blocks: at least 1, with first + blocks <= table->total
  *
- * Whole words at a time, then the run bytes of the words touched and the
+ * Whole words at a time, then the run counts of the words touched and the
  * fits of the word before them.
  * Context: wherever the table's entries are marked taken.
  */
@@ -1345,8 +1345,8 @@ void heap_index_mark_free(struct heap_table* table, size_t first, size_t blocks)
  *
  * Every word of the free map must be what the entries imply (bits past
  * the end clear), every summary bit what its word implies (bits past the
- * last word clear), and every run byte what its word and the next imply
- * (the padding bytes 0).
+ * last word clear), and every run count what its word and the next imply
+ * (the fits padding 0).
  * Return: 0, or -EIO at the first disagreement.
  */
 int heap_index_check(const struct heap_table* table)
