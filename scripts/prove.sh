@@ -61,13 +61,17 @@ fits_functions=first_word_fitting,fit_or_is_sum,fit_parity,fit_shifts,fit_low_bi
 # holds functions called only from proved files, whose goals prove their
 # preconditions at every call: a contradiction there would leave those
 # goals unproved. The run checks that no other file calls them.
+# The search for two blocks or more and the ghost functions of its proof,
+# with the lemma group PROVE_SEARCH: the bits of heap_runs_word.
+search_functions=heap_index_find,find_long_run,runs_word_prefix,runs_word_suffix,ghost_words_of,long_ends,next_prefix,long_word_free,long_suffix_blocked,long_prefix_taken,long_fits_word,fits_bounded_of,long_none_in,long_run_blocks,long_run_free,long_clear_bit,long_run_end,free_run_bits,bits_free_run,inside_fits,across_fits,no_run_in_word,words_before,runs_word_shorter,across_start,word_leftmost
 heap_part=heap_mark_blocks_taken,heap_malloc
 index_part=mark,describe_word,describe_words
 units=(
-    "src/memory/heap/heap_index.c|-$fits_functions,$index_part|-wp-no-smoke-tests"
+    "src/memory/heap/heap_index.c|-$fits_functions,$search_functions,$index_part|-wp-no-smoke-tests"
     "src/memory/heap/heap.c|-$heap_part|"
     "src/memory/heap/heap_index.c|$index_part|-wp-no-smoke-tests"
     "src/memory/heap/heap.c|$heap_part|"
+    "src/memory/heap/heap_index.c|$search_functions|-wp-no-smoke-tests|PROVE_SEARCH"
     "src/memory/heap/heap_index.c|$fits_functions|-wp-no-smoke-tests|PROVE_FITS"
     "src/task/elf.c|*|"
     "src/memory/memory.c|*|"

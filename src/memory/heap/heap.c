@@ -360,55 +360,59 @@ int heap_create(struct heap* heap, void* ptr, void* end, struct heap_table* tabl
             heap_entries_kept{Pre, Post}(heap->table, start, start + blocks) &&
             heap->blocks_taken == \old(heap->blocks_taken) + blocks;
     ensures valid: \old(heap_valid(heap)) ==> heap_valid(heap);
-    ensures leftmost: 0 < size <= VANA_HEAP_BLOCK_SIZE && \old(heap_valid(heap)) ==>
-        (\result == \null <==> heap_entries_taken{Pre}(heap->table, 0, heap->table->total)) &&
-        (\result != \null ==> \exists integer start; 0 <= start < heap->table->total &&
+    ensures leftmost: size != 0 && \old(heap_valid(heap)) ==> \let blocks = heap_blocks_of_size(size);
+        (\result == \null <==> !\exists integer b; heap_free_run{Pre}(heap->table, b, blocks)) &&
+        (\result != \null ==> \exists integer start;
             \result == (char*)heap->saddr + start * VANA_HEAP_BLOCK_SIZE &&
-            \at(heap->table->entries[start], Pre) == HEAP_BLOCK_TABLE_ENTRY_FREE &&
-            heap_entries_taken{Pre}(heap->table, 0, start));
+            heap_free_run{Pre}(heap->table, start, blocks) &&
+            \forall integer b; 0 <= b < start ==> !heap_free_run{Pre}(heap->table, b, blocks));
 */
 void* heap_malloc(struct heap* heap, size_t size)
 {
     size_t blocks = heap_size_to_blocks(size);
     size_t start;
 
-    /* Ghost code, for the prover only: a free entry is one the counter
-     * does not count, so the counter is below the total. */
+    /* Ghost code, for the prover only: the blocks of a free run are blocks
+     * the counter does not count, so a run of 'blocks' free blocks leaves
+     * the counter at most the total less 'blocks'. */
     /*@ ghost
         /@ loop invariant 0 <= g <= heap->table->total;
            loop invariant heap_taken_count(heap->table, g) <= g;
-           loop invariant !heap_entries_taken(heap->table, 0, g) ==> heap_taken_count(heap->table, g) < g;
+           loop invariant \forall integer b; heap_free_run(heap->table, b, blocks) ==>
+               heap_taken_count(heap->table, g) <= g - (g <= b ? 0 : g < b + blocks ? g - b : blocks);
            loop assigns g;
            loop variant heap->table->total - g;
         @/
         for (size_t g = 0; g < heap->table->total; g++)
             ;
     */
-    /*@ assert room: heap_valid(heap) && !heap_entries_taken(heap->table, 0, heap->table->total) ==>
-            heap->blocks_taken < heap->table->total;
+    /*@ assert room: heap_valid(heap) ==> \forall integer b; heap_free_run(heap->table, b, blocks) ==>
+            heap->blocks_taken <= heap->table->total - blocks;
     */
-    /*@ assert none_free: 0 < size <= VANA_HEAP_BLOCK_SIZE && heap_valid(heap) &&
-            (blocks == 0 || blocks > heap->table->total - heap->blocks_taken) ==>
-            heap_entries_taken(heap->table, 0, heap->table->total);
+    /*@ assert none_free: size != 0 && heap_valid(heap) && (blocks == 0 || blocks > heap->table->total - heap->blocks_taken) ==>
+            !\exists integer b; heap_free_run(heap->table, b, blocks);
     */
     if (blocks == 0 || blocks > heap->table->total - heap->blocks_taken)
         return NULL;
+    //@ assert agrees: heap_valid(heap) ==> heap_map_agrees(heap->table) && heap_summary_agrees(heap->table) && heap_runs_agree(heap->table);
+    /*@ assert one_block_runs: \forall integer b; heap_free_run(heap->table, b, 1) <==>
+            0 <= b < heap->table->total && heap->table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+    */
     /* The run found lies inside the table, and heap_mark_blocks_taken
      * finds it free there: never false of an index that agrees with the
      * table, and what keeps a damaged one from writing past the table or
      * handing out a taken block. */
     if (!heap_index_find(heap->table, blocks, &start) || start > heap->table->total - blocks) {
-        //@ assert not_found: 0 < size <= VANA_HEAP_BLOCK_SIZE && heap_valid(heap) ==> heap_entries_taken(heap->table, 0, heap->table->total);
+        /*@ assert not_found: size != 0 && heap_valid{Pre}(heap) ==>
+                !\exists integer b; heap_free_run{Pre}(heap->table, b, blocks);
+        */
         return NULL;
     }
-    /*@ assert found: 0 < size <= VANA_HEAP_BLOCK_SIZE && heap_valid(heap) ==>
-            start < heap->table->total && heap_entries_free(heap->table, start, start + blocks) &&
-            heap_entries_taken(heap->table, 0, start);
+    /*@ assert found: size != 0 && heap_valid{Pre}(heap) ==>
+            heap_free_run{Pre}(heap->table, start, blocks) &&
+            \forall integer b; 0 <= b < start ==> !heap_free_run{Pre}(heap->table, b, blocks);
     */
-    /*@ assert found_then: 0 < size <= VANA_HEAP_BLOCK_SIZE && heap_valid{Pre}(heap) ==>
-            \let s = start; \at(heap->table->entries[s], Pre) == HEAP_BLOCK_TABLE_ENTRY_FREE &&
-            heap_entries_taken{Pre}(heap->table, 0, start);
-    */
+    /*@ assert found_free: size != 0 && heap_valid(heap) ==> heap_entries_free(heap->table, start, start + blocks); */
     if (!heap_mark_blocks_taken(heap, start, blocks))
         return NULL;
     return heap_block_to_address(heap, start);

@@ -264,6 +264,9 @@ struct heap
         \forall integer i; first <= i < end ==> table->entries[i] == HEAP_BLOCK_TABLE_ENTRY_FREE;
     predicate heap_entries_taken{L}(struct heap_table* table, integer first, integer end) =
         \forall integer i; first <= i < end ==> table->entries[i] != HEAP_BLOCK_TABLE_ENTRY_FREE;
+    // Blocks [b, b + n) are inside the table and free: a run heap_malloc may hand out.
+    predicate heap_free_run{L}(struct heap_table* table, integer b, integer n) =
+        0 <= b && b + n <= table->total && heap_entries_free(table, b, b + n);
 
     // [start, start + blocks) holds one allocation, as heap_malloc writes
     // it: the first block taken and IS_FIRST, HAS_NEXT on every block but

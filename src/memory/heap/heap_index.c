@@ -1121,6 +1121,369 @@ static size_t first_run_in_word(uint64_t word, size_t blocks)
 }
 
 /*
+ * Ghost code for the search's proof (heap_index_find for two blocks or
+ * more, and find_long_run): what a word's run counts say about the free
+ * blocks of the table, when the index agrees with it. Each function says
+ * what it says under that condition, so that it may be called whether or
+ * not the index agrees; block numbers stay v * 64 + k, never divided.
+ */
+#ifdef PROVE_SEARCH
+/*@ // The counts describe heap_runs_word of a map word (the word without
+    // its lone free blocks, heap.h): it has the same runs of two or more,
+    // and its prefix and suffix are the map word's own.
+    lemma heap_bit_ends: \forall integer k; 0 <= k < 64 ==>
+        (((0x8000000000000001 >> k) & 1) == 1 <==> (k == 0 || k == 63));
+    lemma heap_runs_word_bit: \forall uint64_t m; \forall integer k; 0 <= k < 64 ==>
+        (heap_bit(heap_runs_word(m), k) <==>
+         heap_bit(m, k) && (k == 0 || k == 63 || heap_bit(m, k - 1) || heap_bit(m, k + 1)));
+    lemma heap_runs_word_sub: \forall uint64_t m; \forall integer k; 0 <= k < 64 ==>
+        heap_bit(heap_runs_word(m), k) ==> heap_bit(m, k);
+    lemma heap_runs_word_in_run: \forall uint64_t m; \forall integer i, n, k; 2 <= n &&
+        heap_bits_run(m, i, n) && i <= k < i + n ==> heap_bit(heap_runs_word(m), k);
+    lemma heap_runs_word_run_bit: \forall uint64_t m; \forall integer i, n, k;
+        heap_bits_run(heap_runs_word(m), i, n) && i <= k < i + n ==> heap_bit(heap_runs_word(m), k) && heap_bit(m, k);
+    lemma heap_runs_word_run: \forall uint64_t m; \forall integer i, n; 2 <= n ==>
+        heap_bits_run(m, i, n) ==> heap_bits_run(heap_runs_word(m), i, n);
+    lemma heap_runs_word_clear: \forall uint64_t m; \forall integer k; 0 <= k < 64 &&
+        (k == 0 || heap_bit(heap_runs_word(m), k - 1)) && !heap_bit(heap_runs_word(m), k) ==> !heap_bit(m, k);
+    lemma heap_runs_word_clear_end: \forall uint64_t m; \forall integer k; 0 <= k < 64 &&
+        (k == 63 || heap_bit(heap_runs_word(m), k + 1)) && !heap_bit(heap_runs_word(m), k) ==> !heap_bit(m, k);
+*/
+#endif
+
+/*
+ * runs_word_prefix, runs_word_suffix: the prefix and the suffix of
+ * heap_runs_word(m), which the counts describe, are m's own. Its bits are
+ * the map word's (heap_runs_word_sub), and the bit that ends its prefix or
+ * suffix is clear in the map word too, since a lone block is one with no
+ * free neighbour (heap_runs_word_clear, _clear_end).
+ */
+/*@ ghost
+    /@ assigns \nothing;
+       ensures heap_prefix_is(heap_runs_word(m), p) ==> heap_prefix_is(m, p);
+    @/
+    static void runs_word_prefix(uint64_t m, int p)
+    {
+        /@ assert set: heap_prefix_is(heap_runs_word(m), p) ==> \forall integer k; 0 <= k < p ==> heap_bit(m, k); @/
+        /@ assert end: heap_prefix_is(heap_runs_word(m), p) ==> p < 64 ==>
+               (p == 0 || heap_bit(heap_runs_word(m), p - 1)) && !heap_bit(heap_runs_word(m), p); @/
+    }
+*/
+/*@ ghost
+    /@ assigns \nothing;
+       ensures heap_suffix_is(heap_runs_word(m), s) ==> heap_suffix_is(m, s);
+    @/
+    static void runs_word_suffix(uint64_t m, int s)
+    {
+        /@ assert set: heap_suffix_is(heap_runs_word(m), s) ==> \forall integer k; 64 - s <= k < 64 ==> heap_bit(m, k); @/
+        /@ assert end: heap_suffix_is(heap_runs_word(m), s) ==> s < 64 ==>
+               (s == 0 || heap_bit(heap_runs_word(m), 64 - s)) && !heap_bit(heap_runs_word(m), 63 - s); @/
+    }
+*/
+
+/* ghost_words_of: words_of for ghost code, which may call only ghost functions. */
+/*@ ghost
+    /@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
+       assigns \nothing;
+       ensures \result == HEAP_INDEX_BITMAP_WORDS(table->total);
+    @/
+    static size_t ghost_words_of(const struct heap_table* table)
+    {
+        return HEAP_INDEX_BITMAP_WORDS(table->total);
+    }
+*/
+
+/* long_ends: an agreeing word's suffix and prefix counts are its map word's. */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
+       assigns \nothing;
+       ensures heap_runs_agree(table) ==>
+           heap_suffix_is(table->free_map[w], table->run_suffix[w]) &&
+           heap_prefix_is(table->free_map[w], table->run_prefix[w]);
+    @/
+    static void long_ends(const struct heap_table* table, size_t w)
+    {
+        runs_word_prefix(table->free_map[w], table->run_prefix[w]);
+        runs_word_suffix(table->free_map[w], table->run_suffix[w]);
+        /@ assert described: heap_runs_agree(table) ==> heap_word_described(table, w); @/
+    }
+*/
+
+/* next_prefix: the prefix count of the word after w, when there is one, is its map word's. */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
+       assigns \nothing;
+       ensures heap_runs_agree(table) && w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ==>
+           heap_prefix_is(table->free_map[w + 1], table->run_prefix[w + 1]);
+    @/
+    static void next_prefix(const struct heap_table* table, size_t w)
+    {
+        if (w + 1 < ghost_words_of(table))
+            long_ends(table, w + 1);
+    }
+*/
+
+/*
+ * long_word_free: the set bits of an agreeing map word are free blocks of
+ * the table, its clear bits blocks that are not.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
+       assigns \nothing;
+       ensures free: heap_map_agrees(table) ==>
+           \forall integer b; w * 64 <= b < w * 64 + 64 && heap_bit(table->free_map[w], b - w * 64) ==>
+               b < table->total && table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+       ensures taken: heap_map_agrees(table) ==>
+           \forall integer k; 0 <= k < 64 && !heap_bit(table->free_map[w], k) ==>
+               !(w * 64 + k < table->total && table->entries[w * 64 + k] == HEAP_BLOCK_TABLE_ENTRY_FREE);
+    @/
+    static void long_word_free(const struct heap_table* table, size_t w)
+    {
+    }
+*/
+
+/*
+ * long_suffix_blocked: no run of more than a word's blocks starts in word
+ * w before its suffix: the block before the suffix is not free (when the
+ * suffix is not the whole word), and the run would reach past it.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires WORD_BLOCKS < blocks;
+       requires w < HEAP_INDEX_BITMAP_WORDS(table->total);
+       assigns \nothing;
+       ensures heap_map_agrees(table) && heap_runs_agree(table) ==>
+           table->run_suffix[w] <= 64 &&
+           \forall integer b; w * 64 <= b < (w + 1) * 64 - table->run_suffix[w] ==>
+               !heap_free_run(table, b, blocks);
+    @/
+    static void long_suffix_blocked(const struct heap_table* table, size_t blocks, size_t w)
+    {
+        long_ends(table, w);
+        long_word_free(table, w);
+        /@ assert taken: heap_map_agrees(table) && heap_runs_agree(table) && table->run_suffix[w] < 64 ==>
+               !(w * 64 + 63 - table->run_suffix[w] < table->total &&
+                 table->entries[w * 64 + 63 - table->run_suffix[w]] == HEAP_BLOCK_TABLE_ENTRY_FREE); @/
+    }
+*/
+
+/* long_prefix_taken: the block after an agreeing word's prefix, when the prefix is not the whole word, is not free. */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires u < HEAP_INDEX_BITMAP_WORDS(table->total);
+       assigns \nothing;
+       ensures heap_map_agrees(table) && heap_runs_agree(table) ==> 0 <= table->run_prefix[u] <= 64 &&
+           (table->run_prefix[u] < 64 ==>
+            !(u * 64 + table->run_prefix[u] < table->total &&
+              table->entries[u * 64 + table->run_prefix[u]] == HEAP_BLOCK_TABLE_ENTRY_FREE));
+    @/
+    static void long_prefix_taken(const struct heap_table* table, size_t u)
+    {
+        long_ends(table, u);
+        long_word_free(table, u);
+    }
+*/
+
+/*
+ * long_fits_word: a run of more than a word's blocks from block b of
+ * word v covers the bits from b on of word v and the next word's bits up
+ * to b's, so the suffix of word v reaches b and the next word's prefix
+ * is longer than b's place in its word: word v's fits byte is more than 64.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires WORD_BLOCKS < blocks;
+       requires v < HEAP_INDEX_BITMAP_WORDS(table->total);
+       assigns \nothing;
+       ensures heap_map_agrees(table) && heap_runs_agree(table) && table->run_fits[v] < 65 ==>
+           \forall integer b; v * 64 <= b < v * 64 + 64 ==> !heap_free_run(table, b, blocks);
+    @/
+    static void long_fits_word(const struct heap_table* table, size_t blocks, size_t v)
+    {
+        long_suffix_blocked(table, blocks, v);
+        /@ assert next_word: \forall integer b; v * 64 <= b < v * 64 + 64 && heap_free_run(table, b, blocks) ==>
+               v + 1 < HEAP_INDEX_BITMAP_WORDS(table->total); @/
+        if (v + 1 < HEAP_INDEX_BITMAP_WORDS(table->total))
+            long_prefix_taken(table, v + 1);
+        /@ assert prefix_long: heap_map_agrees(table) && heap_runs_agree(table) ==>
+               \forall integer b; v * 64 <= b < v * 64 + 64 && heap_free_run(table, b, blocks) ==>
+               table->run_prefix[v + 1] > b - v * 64; @/
+        /@ assert fits: heap_runs_agree(table) ==> heap_fits_described(table, v); @/
+    }
+*/
+
+/*
+ * fits_bounded_of: agreeing counts are what first_word_fitting asks:
+ * every fits byte, the padding's too, is 0 or more.
+ */
+/*@ ghost
+    /@ requires \valid_read(table) && table->total <= HEAP_MAX_BLOCKS;
+       assigns \nothing;
+       ensures heap_runs_agree(table) ==> fits_bounded(table);
+    @/
+    static void fits_bounded_of(const struct heap_table* table)
+    {
+        /@ assert words: heap_runs_agree(table) ==> \forall integer j; 0 <= j < HEAP_INDEX_BITMAP_WORDS(table->total) ==>
+               heap_fits_described(table, j); @/
+        /@ assert bounded: heap_runs_agree(table) ==> \forall integer j;
+               0 <= j < HEAP_INDEX_FITS_BYTES(table->total) ==> 0 <= table->run_fits[j]; @/
+    }
+*/
+
+/*
+ * long_none_in: no run of more than a word's blocks starts in words
+ * [lo, end) when their fits bytes are 64 or less, nor past the map's
+ * words when end is past them.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires WORD_BLOCKS < blocks;
+       requires lo <= end <= HEAP_INDEX_FITS_BYTES(table->total) && lo <= HEAP_INDEX_BITMAP_WORDS(table->total);
+       assigns \nothing;
+       ensures heap_map_agrees(table) && heap_runs_agree(table) &&
+           (\forall integer v; lo <= v < end ==> table->run_fits[v] < 65) ==>
+           \forall integer b; lo * 64 <= b && (b < end * 64 || HEAP_INDEX_BITMAP_WORDS(table->total) <= end) ==>
+               !heap_free_run(table, b, blocks);
+    @/
+    static void long_none_in(const struct heap_table* table, size_t blocks, size_t lo, size_t end)
+    {
+        size_t hi = end < HEAP_INDEX_BITMAP_WORDS(table->total) ? end : HEAP_INDEX_BITMAP_WORDS(table->total);
+        size_t u = lo;
+        /@ loop invariant lo <= u <= hi;
+           loop invariant none: heap_map_agrees(table) && heap_runs_agree(table) &&
+               (\forall integer v; lo <= v < end ==> table->run_fits[v] < 65) ==>
+               \forall integer b; lo * 64 <= b < u * 64 ==> !heap_free_run(table, b, blocks);
+           loop assigns u;
+           loop variant hi - u;
+        @/
+        while (u < hi) {
+            long_fits_word(table, blocks, u);
+            u++;
+        }
+        /@ assert past_map: \forall integer b; HEAP_INDEX_BITMAP_WORDS(table->total) * 64 <= b ==>
+               !heap_free_run(table, b, blocks); @/
+    }
+*/
+
+/*
+ * long_run_blocks: the blocks from word w's suffix through the all-free
+ * words before 'next', and with_prefix the prefix of word next, are free.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires w < next <= HEAP_INDEX_BITMAP_WORDS(table->total);
+       requires with_prefix ==> next < HEAP_INDEX_BITMAP_WORDS(table->total);
+       requires \forall integer u; w < u < next ==> table->free_map[u] == ALL_FREE;
+       assigns \nothing;
+       ensures heap_map_agrees(table) && heap_runs_agree(table) ==>
+           table->run_suffix[w] <= 64 &&
+           \forall integer b; (w + 1) * 64 - table->run_suffix[w] <= b &&
+               b < next * 64 + (with_prefix ? table->run_prefix[next] : 0) ==>
+               b < table->total && table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+    @/
+    static void long_run_blocks(const struct heap_table* table, size_t w, size_t next, bool with_prefix)
+    {
+        long_ends(table, w);
+        long_word_free(table, w);
+        /@ assert suffix_free: heap_map_agrees(table) && heap_runs_agree(table) ==>
+               \forall integer b; (w + 1) * 64 - table->run_suffix[w] <= b < (w + 1) * 64 ==>
+               b < table->total && table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE; @/
+        size_t u = w + 1;
+        /@ loop invariant w + 1 <= u <= next;
+           loop invariant middle: heap_map_agrees(table) ==>
+               \forall integer b; (w + 1) * 64 <= b < u * 64 ==>
+               b < table->total && table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+           loop assigns u;
+           loop variant next - u;
+        @/
+        while (u < next) {
+            long_word_free(table, u);
+            /@ assert all_set: \forall integer k; 0 <= k < 64 ==> heap_bit(table->free_map[u], k); @/
+            u++;
+        }
+        if (with_prefix) {
+            long_ends(table, next);
+            long_word_free(table, next);
+        }
+        /@ assert prefix_free: with_prefix && heap_map_agrees(table) && heap_runs_agree(table) ==>
+               \forall integer b; next * 64 <= b < next * 64 + table->run_prefix[next] ==>
+               b < table->total && table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE; @/
+    }
+*/
+
+/* long_run_free: a free run of 'blocks' from word w's suffix on, when the blocks of long_run_blocks are enough. */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires w < next <= HEAP_INDEX_BITMAP_WORDS(table->total);
+       requires with_prefix ==> next < HEAP_INDEX_BITMAP_WORDS(table->total);
+       requires \forall integer u; w < u < next ==> table->free_map[u] == ALL_FREE;
+       requires 1 <= blocks;
+       assigns \nothing;
+       ensures heap_map_agrees(table) && heap_runs_agree(table) &&
+           (w + 1) * 64 - table->run_suffix[w] + blocks <= next * 64 + (with_prefix ? table->run_prefix[next] : 0) ==>
+           heap_free_run(table, (w + 1) * 64 - table->run_suffix[w], blocks);
+    @/
+    static void long_run_free(const struct heap_table* table, size_t blocks, size_t w, size_t next, bool with_prefix)
+    {
+        long_run_blocks(table, w, next, with_prefix);
+        /@ assert last: heap_map_agrees(table) && heap_runs_agree(table) &&
+               (w + 1) * 64 - table->run_suffix[w] + blocks <= next * 64 + (with_prefix ? table->run_prefix[next] : 0) ==>
+               table->entries[(w + 1) * 64 - table->run_suffix[w] + blocks - 1] == HEAP_BLOCK_TABLE_ENTRY_FREE &&
+               (w + 1) * 64 - table->run_suffix[w] + blocks - 1 < table->total; @/
+    }
+*/
+
+/* long_clear_bit: a clear bit of a word that is not all ones (a set bit of the word's complement, which is not 0). */
+/*@ ghost
+    /@ requires m != ALL_FREE;
+       assigns \nothing;
+       ensures 0 <= \result < 64 && !heap_bit(m, \result);
+    @/
+    static unsigned long_clear_bit(uint64_t m)
+    {
+        uint64_t x = m ^ ALL_FREE;
+        /@ assert x_is: x == (m ^ ALL_FREE); @/
+        /@ assert not_zero: x != 0; @/
+        unsigned k = some_set_bit(x);
+        /@ assert all_set: heap_bit(ALL_FREE, k); @/
+        /@ assert flipped: heap_bit(x, k) <==> !heap_bit(m, k); @/
+        return k;
+    }
+*/
+
+/*
+ * long_run_end: where a measured run stops. Past the last word no block
+ * is in the table; in a word that is not all free, the prefix ends before
+ * the word's end, at a block that is not free.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires next <= HEAP_INDEX_BITMAP_WORDS(table->total);
+       assigns \nothing;
+       ensures past: next == HEAP_INDEX_BITMAP_WORDS(table->total) ==> table->total <= next * 64;
+       ensures taken: heap_map_agrees(table) && heap_runs_agree(table) &&
+           next < HEAP_INDEX_BITMAP_WORDS(table->total) && table->free_map[next] != ALL_FREE ==>
+           table->run_prefix[next] < 64 &&
+           !(next * 64 + table->run_prefix[next] < table->total &&
+             table->entries[next * 64 + table->run_prefix[next]] == HEAP_BLOCK_TABLE_ENTRY_FREE);
+    @/
+    static void long_run_end(const struct heap_table* table, size_t next)
+    {
+        if (next < HEAP_INDEX_BITMAP_WORDS(table->total)) {
+            long_prefix_taken(table, next);
+            long_ends(table, next);
+            if (table->free_map[next] != ALL_FREE) {
+                unsigned k = long_clear_bit(table->free_map[next]);
+                /@ assert short: heap_runs_agree(table) ==> table->run_prefix[next] <= k; @/
+            }
+        }
+    }
+*/
+
+/*
  * The leftmost run of 'blocks' > WORD_BLOCKS free blocks. Such a run
  * starts in some word's suffix and reaches past the next word's start, so
  * that word's fits byte is more than WORD_BLOCKS: each such word is a
@@ -1131,35 +1494,67 @@ static size_t first_run_in_word(uint64_t word, size_t blocks)
  */
 /*@ requires heap_table_storage(table);
     requires \valid(start) && \separated(start, table);
+    requires WORD_BLOCKS < blocks;
     assigns *start;
+    ensures leftmost_fit: \old(heap_map_agrees(table) && heap_runs_agree(table)) ==>
+        (\result <==> \exists integer b; heap_free_run{Pre}(table, b, blocks)) &&
+        (\result ==> heap_free_run{Pre}(table, *start, blocks) &&
+                     \forall integer b; 0 <= b < *start ==> !heap_free_run{Pre}(table, b, blocks));
 */
 static bool find_long_run(const struct heap_table* table, size_t blocks, size_t* start)
 {
     const uint16_t* suffix = table->run_suffix;
     size_t words = words_of(table);
 
+    //@ ghost fits_bounded_of(table);
     /*@ loop invariant from <= words;
+        loop invariant none_before: heap_map_agrees(table) && heap_runs_agree(table) ==>
+            \forall integer b; 0 <= b < from * 64 ==> !heap_free_run(table, b, blocks);
         loop assigns from;
         loop variant words - from;
     */
     for (size_t from = 0;;) {
         size_t w = first_word_fitting(table, from, WORD_BLOCKS + 1);
+        //@ ghost long_none_in(table, blocks, from, w);
+        /*@ assert none_to_w: heap_map_agrees(table) && heap_runs_agree(table) ==>
+                \forall integer b; 0 <= b && (b < w * 64 || words <= w) ==> !heap_free_run(table, b, blocks);
+        */
         /* w < from never happens (the search starts at from); the test shows the prover that the loop ends. */
         if (w >= words || w < from)
             return false;
         size_t length = suffix[w], next = w + 1;
         /*@ loop invariant w + 1 <= next <= words;
+            loop invariant length == table->run_suffix[w] + 64 * (next - w - 1);
+            loop invariant all_free: \forall integer u; w < u < next ==> table->free_map[u] == ALL_FREE;
             loop assigns next, length;
             loop variant words - next;
         */
         for (; length < blocks && next < words && table->free_map[next] == ALL_FREE; next++)
             length += WORD_BLOCKS;
+        //@ ghost bool with_prefix = length < blocks && next < words;
         if (length < blocks && next < words)
             length += (size_t)table->run_prefix[next];
+        //@ ghost long_suffix_blocked(table, blocks, w);
+        //@ ghost if (with_prefix) long_prefix_taken(table, next);
+        /*@ assert length_is: heap_map_agrees(table) && heap_runs_agree(table) ==>
+                length == table->run_suffix[w] + 64 * (next - w - 1) + (with_prefix ? table->run_prefix[next] : 0);
+        */
         if (length >= blocks) {
-            *start = (w + 1) * WORD_BLOCKS - suffix[w];
+            size_t first = (w + 1) * WORD_BLOCKS - suffix[w];
+            //@ ghost long_run_free(table, blocks, w, next, with_prefix);
+            /*@ assert found_free: heap_map_agrees(table) && heap_runs_agree(table) ==>
+                    first == (w + 1) * 64 - table->run_suffix[w] && heap_free_run(table, first, blocks);
+            */
+            /*@ assert found_first: heap_map_agrees(table) && heap_runs_agree(table) ==>
+                    \forall integer b; 0 <= b < first ==> !heap_free_run(table, b, blocks);
+            */
+            *start = first;
             return true;
         }
+        //@ ghost long_run_end(table, next);
+        /*@ assert skipped: heap_map_agrees(table) && heap_runs_agree(table) ==>
+                \forall integer b; 0 <= b < next * 64 ==> !heap_free_run(table, b, blocks);
+        */
         from = next;
     }
 }
@@ -1229,6 +1624,226 @@ void heap_index_build(struct heap_table* table)
     if (words > 0)
         describe_words(table, 0, words - 1);
 }
+
+/*
+ * Ghost code for heap_index_find's leftmost fit of 2 to 64 blocks: a run
+ * of n <= 64 free blocks that starts in word v lies inside it or reaches
+ * into word v + 1 only, so fits[v] >= n when one starts there.
+ *
+ * free_run_bits: a free run inside word v is a run of set bits of it.
+ */
+/*@ ghost
+    /@ requires v < HEAP_INDEX_BITMAP_WORDS(table->total) && 1 <= n;
+       assigns \nothing;
+       ensures heap_map_agrees(table) ==> \forall integer b;
+           v * 64 <= b && b + n <= v * 64 + 64 && heap_free_run(table, b, n) ==>
+           heap_bits_run(table->free_map[v], b - v * 64, n);
+    @/
+    static void free_run_bits(const struct heap_table* table, size_t v, size_t n)
+    {
+    }
+*/
+/* bits_free_run: a run of set bits of map word v is a free run. */
+/*@ ghost
+    /@ requires v < HEAP_INDEX_BITMAP_WORDS(table->total) && 1 <= n;
+       assigns \nothing;
+       ensures heap_map_agrees(table) ==> \forall integer i;
+           heap_bits_run(table->free_map[v], i, n) ==> heap_free_run(table, v * 64 + i, n);
+    @/
+    static void bits_free_run(const struct heap_table* table, size_t v, size_t n)
+    {
+        /@ assert free: heap_map_agrees(table) ==> \forall integer i, b; heap_bits_run(table->free_map[v], i, n) &&
+               v * 64 + i <= b < v * 64 + i + n ==> heap_bit(table->free_map[v], b - v * 64) &&
+               b < table->total && table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE; @/
+        /@ assert end: heap_map_agrees(table) ==> \forall integer i; heap_bits_run(table->free_map[v], i, n) ==>
+               heap_bit(table->free_map[v], i + n - 1) && v * 64 + i + n - 1 < table->total; @/
+    }
+*/
+/* inside_fits: a run of n set bits in map word v makes its fits byte n or more. */
+/*@ ghost
+    /@ requires v < HEAP_INDEX_BITMAP_WORDS(table->total) && 2 <= n <= 64;
+       assigns \nothing;
+       ensures heap_runs_agree(table) ==> \forall integer i; heap_bits_run(table->free_map[v], i, n) ==>
+           table->run_fits[v] >= n;
+    @/
+    static void inside_fits(const struct heap_table* table, size_t v, size_t n)
+    {
+        /@ assert described: heap_runs_agree(table) ==>
+               heap_word_described(table, v) && heap_fits_described(table, v); @/
+        /@ assert runs: \forall integer i; heap_bits_run(table->free_map[v], i, n) ==>
+               heap_bits_run(heap_runs_word(table->free_map[v]), i, n); @/
+        /@ assert longest: heap_runs_agree(table) && n < 64 ==> \forall integer i;
+               heap_bits_run(table->free_map[v], i, n) ==> table->run_longest[v] >= n; @/
+        /@ assert whole: heap_runs_agree(table) && n == 64 ==> \forall integer i;
+               heap_bits_run(table->free_map[v], i, n) ==> table->run_suffix[v] == 64; @/
+    }
+*/
+/* across_fits: a free run from word v into word v + 1 makes v's fits byte n or more. */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires v < HEAP_INDEX_BITMAP_WORDS(table->total) && 2 <= n <= 64;
+       assigns \nothing;
+       ensures heap_map_agrees(table) && heap_runs_agree(table) ==> \forall integer b;
+           v * 64 <= b < v * 64 + 64 < b + n && heap_free_run(table, b, n) ==> table->run_fits[v] >= n;
+    @/
+    static void across_fits(const struct heap_table* table, size_t v, size_t n)
+    {
+        next_prefix(table, v);
+        /@ assert described: heap_runs_agree(table) ==>
+               heap_word_described(table, v) && heap_fits_described(table, v); @/
+        /@ assert tail_set: heap_map_agrees(table) ==> \forall integer b, k;
+               v * 64 <= b < v * 64 + 64 < b + n && heap_free_run(table, b, n) && b - v * 64 <= k < 64 ==>
+               heap_bit(table->free_map[v], k); @/
+        /@ assert suffix_long: heap_map_agrees(table) && heap_runs_agree(table) ==> \forall integer b;
+               v * 64 <= b < v * 64 + 64 < b + n && heap_free_run(table, b, n) ==>
+               table->run_suffix[v] >= v * 64 + 64 - b; @/
+        /@ assert next_prefix: heap_runs_agree(table) && v + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ==>
+               heap_prefix_is(table->free_map[v + 1], table->run_prefix[v + 1]); @/
+        /@ assert head_set: heap_map_agrees(table) ==> \forall integer b, k;
+               v * 64 <= b < v * 64 + 64 < b + n && heap_free_run(table, b, n) && 0 <= k < b + n - v * 64 - 64 ==>
+               heap_bit(table->free_map[v + 1], k); @/
+        /@ assert prefix_long: heap_map_agrees(table) && heap_runs_agree(table) ==> \forall integer b;
+               v * 64 <= b < v * 64 + 64 < b + n && heap_free_run(table, b, n) ==>
+               table->run_prefix[v + 1] >= b + n - v * 64 - 64; @/
+    }
+*/
+/* no_run_in_word: a fits byte below n says no run of n starts in its word. */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires v < HEAP_INDEX_BITMAP_WORDS(table->total) && 2 <= n <= 64;
+       assigns \nothing;
+       ensures heap_map_agrees(table) && heap_runs_agree(table) && table->run_fits[v] < n ==>
+           \forall integer b; v * 64 <= b < v * 64 + 64 ==> !heap_free_run(table, b, n);
+    @/
+    static void no_run_in_word(const struct heap_table* table, size_t v, size_t n)
+    {
+        free_run_bits(table, v, n);
+        inside_fits(table, v, n);
+        across_fits(table, v, n);
+    }
+*/
+/*
+ * words_before: no run of n starts before word w when the fits bytes of
+ * the words before it are below n, and none at all when w is past the
+ * last word.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires w <= HEAP_INDEX_FITS_BYTES(table->total) && 2 <= n <= 64;
+       assigns \nothing;
+       ensures before: heap_map_agrees(table) && heap_runs_agree(table) &&
+           (\forall integer v; 0 <= v < w ==> table->run_fits[v] < n) ==>
+           \forall integer b; 0 <= b < w * 64 ==> !heap_free_run(table, b, n);
+       ensures none: heap_map_agrees(table) && heap_runs_agree(table) && w >= HEAP_INDEX_BITMAP_WORDS(table->total) &&
+           (\forall integer v; 0 <= v < w ==> table->run_fits[v] < n) ==>
+           \forall integer b; !heap_free_run(table, b, n);
+    @/
+    static void words_before(const struct heap_table* table, size_t w, size_t n)
+    {
+        size_t v = 0;
+        /@ loop invariant 0 <= v <= w;
+           loop invariant heap_map_agrees(table) && heap_runs_agree(table) &&
+               (\forall integer u; 0 <= u < w ==> table->run_fits[u] < n) ==>
+               \forall integer b; 0 <= b < v * 64 ==> !heap_free_run(table, b, n);
+           loop assigns v;
+           loop variant w - v;
+        @/
+        while (v < w) {
+            if (v < HEAP_INDEX_BITMAP_WORDS(table->total))
+                no_run_in_word(table, v, n);
+            v++;
+        }
+    }
+*/
+/* runs_word_shorter: a run of l >= n >= 2 set bits of heap_runs_word(m) starts one of n of m. */
+/*@ ghost
+    /@ requires 2 <= n;
+       assigns \nothing;
+       ensures \forall integer i, l; n <= l && heap_bits_run(heap_runs_word(m), i, l) ==>
+           0 <= i < 64 && heap_bits_run(m, i, n);
+    @/
+    static void runs_word_shorter(uint64_t m, size_t n)
+    {
+        /@ assert bits: \forall integer i, l, k; heap_bits_run(heap_runs_word(m), i, l) && i <= k < i + l ==>
+               heap_bit(heap_runs_word(m), k) && heap_bit(m, k); @/
+    }
+*/
+/*
+ * across_start: when no run of n set bits is inside word w and its fits
+ * byte is n or more, the run from its suffix on is free, and none starts
+ * in the word before it.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires w < HEAP_INDEX_BITMAP_WORDS(table->total) && 2 <= n <= 64;
+       requires none_inside: \forall integer i; 0 <= i < 64 ==> !heap_bits_run(table->free_map[w], i, n);
+       assigns \nothing;
+       ensures heap_map_agrees(table) && heap_runs_agree(table) && table->run_fits[w] >= n ==>
+           \let s = table->run_suffix[w];
+           1 <= s <= 64 && heap_free_run(table, w * 64 + 64 - s, n) &&
+           \forall integer b; w * 64 <= b < w * 64 + 64 - s ==> !heap_free_run(table, b, n);
+    @/
+    static void across_start(const struct heap_table* table, size_t w, size_t n)
+    {
+        free_run_bits(table, w, n);
+        runs_word_shorter(table->free_map[w], n);
+        runs_word_suffix(table->free_map[w], table->run_suffix[w]);
+        next_prefix(table, w);
+        /@ assert described: heap_runs_agree(table) ==>
+               heap_word_described(table, w) && heap_fits_described(table, w); @/
+        /@ assert short: heap_runs_agree(table) ==> table->run_longest[w] < n; @/
+        /@ assert across: heap_runs_agree(table) && table->run_fits[w] >= n ==>
+               1 <= table->run_suffix[w] <= 64 &&
+               table->run_suffix[w] + (w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ? table->run_prefix[w + 1] : 0) >= n; @/
+        /@ assert suffix: heap_runs_agree(table) ==> heap_suffix_is(table->free_map[w], table->run_suffix[w]); @/
+        /@ assert next_prefix: heap_runs_agree(table) && w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) ==>
+               heap_prefix_is(table->free_map[w + 1], table->run_prefix[w + 1]); @/
+        /@ assert free: heap_map_agrees(table) && heap_runs_agree(table) && table->run_fits[w] >= n ==>
+               \forall integer b;
+               w * 64 + 64 - table->run_suffix[w] <= b < w * 64 + 64 - table->run_suffix[w] + n ==>
+               (b < w * 64 + 64 ==> heap_bit(table->free_map[w], b - w * 64)) &&
+               (w * 64 + 64 <= b ==> w + 1 < HEAP_INDEX_BITMAP_WORDS(table->total) &&
+                                     heap_bit(table->free_map[w + 1], b - (w + 1) * 64)) &&
+               b < table->total && table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE; @/
+        /@ assert end: heap_map_agrees(table) && heap_runs_agree(table) && table->run_fits[w] >= n ==>
+               table->entries[w * 64 + 64 - table->run_suffix[w] + n - 1] == HEAP_BLOCK_TABLE_ENTRY_FREE &&
+               w * 64 + 64 - table->run_suffix[w] + n <= table->total; @/
+        /@ assert inside_none: heap_map_agrees(table) ==> \forall integer b;
+               w * 64 <= b && b + n <= w * 64 + 64 ==> !heap_free_run(table, b, n); @/
+        /@ assert across_none: heap_map_agrees(table) && heap_runs_agree(table) ==> \forall integer b;
+               w * 64 <= b < w * 64 + 64 - table->run_suffix[w] && w * 64 + 64 < b + n && heap_free_run(table, b, n) ==>
+               table->entries[w * 64 + 63 - table->run_suffix[w]] == HEAP_BLOCK_TABLE_ENTRY_FREE &&
+               heap_bit(table->free_map[w], 63 - table->run_suffix[w]); @/
+    }
+*/
+/*
+ * word_leftmost: where heap_index_find puts the run in word w, the first
+ * whose fits byte is n or more: at bit c, the first run of n set bits in
+ * the word, or when there is none (c = 64) at the word's suffix, and no
+ * run starts in the word before it.
+ */
+/*@ ghost
+    /@ requires heap_table_storage(table);
+       requires w < HEAP_INDEX_BITMAP_WORDS(table->total) && 2 <= n <= 64 && c <= 64;
+       requires c < 64 ==> heap_bits_run(table->free_map[w], c, n);
+       requires \forall integer i; 0 <= i < c ==> !heap_bits_run(table->free_map[w], i, n);
+       assigns \nothing;
+       ensures inside: heap_map_agrees(table) && c < 64 ==>
+           heap_free_run(table, w * 64 + c, n) &&
+           \forall integer b; w * 64 <= b < w * 64 + c ==> !heap_free_run(table, b, n);
+       ensures across: heap_map_agrees(table) && heap_runs_agree(table) && c == 64 && table->run_fits[w] >= n ==>
+           \let s = table->run_suffix[w];
+           1 <= s <= 64 && heap_free_run(table, w * 64 + 64 - s, n) &&
+           \forall integer b; w * 64 <= b < w * 64 + 64 - s ==> !heap_free_run(table, b, n);
+    @/
+    static void word_leftmost(const struct heap_table* table, size_t w, size_t n, size_t c)
+    {
+        free_run_bits(table, w, n);
+        bits_free_run(table, w, n);
+        if (c == 64)
+            across_start(table, w, n);
+    }
+*/
 
 /**
  * heap_index_find - find the leftmost run of free blocks long enough.
@@ -1305,10 +1920,20 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
         return find_long_run(table, blocks, start);
 
     size_t w = first_word_fitting(table, 0, blocks);
+    //@ ghost fits_bounded_of(table);
+    //@ ghost words_before(table, w, blocks);
     if (w >= words_of(table))
         return false;
     size_t inside = first_run_in_word(table->free_map[w], blocks);
-    *start = inside < WORD_BLOCKS ? w * WORD_BLOCKS + inside : (w + 1) * WORD_BLOCKS - table->run_suffix[w];
+    size_t first = inside < WORD_BLOCKS ? w * WORD_BLOCKS + inside : (w + 1) * WORD_BLOCKS - table->run_suffix[w];
+    //@ ghost word_leftmost(table, w, blocks, inside);
+    //@ assert fits_w: heap_runs_agree(table) ==> table->run_fits[w] >= blocks;
+    //@ assert first_inside: inside < 64 ==> first == w * 64 + inside;
+    //@ assert first_across: inside == 64 && table->run_suffix[w] <= 64 ==> first == w * 64 + 64 - table->run_suffix[w];
+    /*@ assert found: heap_map_agrees(table) && heap_runs_agree(table) ==>
+            heap_free_run(table, first, blocks) && \forall integer b; 0 <= b < first ==> !heap_free_run(table, b, blocks);
+    */
+    *start = first;
     return true;
 }
 

@@ -28,6 +28,10 @@ void heap_index_build(struct heap_table* table);
                                          table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE) &&
         (\result ==> *start < table->total && table->entries[*start] == HEAP_BLOCK_TABLE_ENTRY_FREE &&
                      \forall integer b; 0 <= b < *start ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE);
+    ensures leftmost_fit: blocks >= 2 && \old(heap_map_agrees(table) && heap_runs_agree(table)) ==>
+        (\result <==> \exists integer b; heap_free_run{Pre}(table, b, blocks)) &&
+        (\result ==> heap_free_run{Pre}(table, *start, blocks) &&
+                     \forall integer b; 0 <= b < *start ==> !heap_free_run{Pre}(table, b, blocks));
 */
 bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* start);
 
