@@ -1164,6 +1164,9 @@ static size_t first_run_in_word(uint64_t word, size_t blocks)
     @/
     static void runs_word_prefix(uint64_t m, int p)
     {
+        /@ assert sub: \forall integer k; 0 <= k < 64 ==> heap_bit(heap_runs_word(m), k) ==> heap_bit(m, k); @/
+        /@ assert runs_set: heap_prefix_is(heap_runs_word(m), p) ==>
+               \forall integer k; 0 <= k < p ==> 0 <= k < 64 && heap_bit(heap_runs_word(m), k); @/
         /@ assert set: heap_prefix_is(heap_runs_word(m), p) ==> \forall integer k; 0 <= k < p ==> heap_bit(m, k); @/
         /@ assert end: heap_prefix_is(heap_runs_word(m), p) ==> p < 64 ==>
                (p == 0 || heap_bit(heap_runs_word(m), p - 1)) && !heap_bit(heap_runs_word(m), p); @/
@@ -1175,6 +1178,9 @@ static size_t first_run_in_word(uint64_t word, size_t blocks)
     @/
     static void runs_word_suffix(uint64_t m, int s)
     {
+        /@ assert sub: \forall integer k; 0 <= k < 64 ==> heap_bit(heap_runs_word(m), k) ==> heap_bit(m, k); @/
+        /@ assert runs_set: heap_suffix_is(heap_runs_word(m), s) ==>
+               \forall integer k; 64 - s <= k < 64 ==> 0 <= k && heap_bit(heap_runs_word(m), k); @/
         /@ assert set: heap_suffix_is(heap_runs_word(m), s) ==> \forall integer k; 64 - s <= k < 64 ==> heap_bit(m, k); @/
         /@ assert end: heap_suffix_is(heap_runs_word(m), s) ==> s < 64 ==>
                (s == 0 || heap_bit(heap_runs_word(m), 64 - s)) && !heap_bit(heap_runs_word(m), 63 - s); @/
