@@ -395,9 +395,6 @@ void* heap_malloc(struct heap* heap, size_t size)
     if (blocks == 0 || blocks > heap->table->total - heap->blocks_taken)
         return NULL;
     //@ assert agrees: heap_valid(heap) ==> heap_map_agrees(heap->table) && heap_summary_agrees(heap->table) && heap_runs_agree(heap->table);
-    /*@ assert one_block_runs: \forall integer b; heap_free_run(heap->table, b, 1) <==>
-            0 <= b < heap->table->total && heap->table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE;
-    */
     /* The run found lies inside the table, and heap_mark_blocks_taken
      * finds it free there: never false of an index that agrees with the
      * table, and what keeps a damaged one from writing past the table or

@@ -1866,6 +1866,9 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
 {
     if (blocks == 1) {
         /* The most common request: the first word with a free block, from the summary. */
+        /*@ assert one_block_runs: \forall integer b; heap_free_run(table, b, 1) <==>
+                0 <= b < table->total && table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+        */
         const uint64_t* summary = summary_of(table);
         size_t s;
         /*@ loop invariant 0 <= s <= HEAP_INDEX_SUMMARY_WORDS(table->total);
@@ -1903,14 +1906,12 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
                 /*@ assert taken_below: heap_map_agrees(table) && heap_summary_agrees(table) ==>
                         \forall integer b; 0 <= b < w * 64 + block ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE;
                 */
-                *start = w * WORD_BLOCKS + (size_t)block;
-                //@ assert start_is: *start == w * 64 + block;
-                /*@ assert start_free: heap_map_agrees(table) ==>
-                        *start < table->total && table->entries[*start] == HEAP_BLOCK_TABLE_ENTRY_FREE;
+                size_t first = w * WORD_BLOCKS + (size_t)block;
+                //@ assert first_is: first == w * 64 + block;
+                /*@ assert found: heap_map_agrees(table) && heap_summary_agrees(table) ==>
+                        heap_free_run(table, first, 1) && \forall integer b; 0 <= b < first ==> !heap_free_run(table, b, 1);
                 */
-                /*@ assert leftmost: heap_map_agrees(table) && heap_summary_agrees(table) ==>
-                        \forall integer b; 0 <= b < *start ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE;
-                */
+                *start = first;
                 return true;
             }
         }
@@ -1918,6 +1919,7 @@ bool heap_index_find(const struct heap_table* table, size_t blocks, size_t* star
         /*@ assert none_free: heap_map_agrees(table) && heap_summary_agrees(table) ==>
                 \forall integer b; 0 <= b < table->total ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE;
         */
+        //@ assert no_run: heap_map_agrees(table) && heap_summary_agrees(table) ==> \forall integer b; !heap_free_run(table, b, 1);
         return false;
     }
     if (blocks == 0)

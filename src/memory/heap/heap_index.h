@@ -23,12 +23,8 @@ void heap_index_build(struct heap_table* table);
 /*@ requires heap_table_storage(table);
     requires \valid(start) && \separated(start, table);
     assigns *start;
-    ensures one_block_leftmost: blocks == 1 && heap_map_agrees(table) && heap_summary_agrees(table) ==>
-        (\result <==> \exists integer b; 0 <= b < table->total &&
-                                         table->entries[b] == HEAP_BLOCK_TABLE_ENTRY_FREE) &&
-        (\result ==> *start < table->total && table->entries[*start] == HEAP_BLOCK_TABLE_ENTRY_FREE &&
-                     \forall integer b; 0 <= b < *start ==> table->entries[b] != HEAP_BLOCK_TABLE_ENTRY_FREE);
-    ensures leftmost_fit: blocks >= 2 && \old(heap_map_agrees(table) && heap_runs_agree(table)) ==>
+    ensures leftmost_fit: blocks >= 1 &&
+        \old(heap_map_agrees(table) && heap_summary_agrees(table) && heap_runs_agree(table)) ==>
         (\result <==> \exists integer b; heap_free_run{Pre}(table, b, blocks)) &&
         (\result ==> heap_free_run{Pre}(table, *start, blocks) &&
                      \forall integer b; 0 <= b < *start ==> !heap_free_run{Pre}(table, b, blocks));
